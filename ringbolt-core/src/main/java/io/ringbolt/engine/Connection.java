@@ -1,0 +1,92 @@
+package io.ringbolt.engine;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One TCP connection, owned by a single {@link Reactor} for its whole life.
+ *
+ * <p>Writes stage bytes in an off-heap buffer; {@link #flush()} schedules one send per reactor
+ * loop iteration that gathers everything written since. Called on the reactor thread, the write
+ * methods copy immediately. Called from any other thread they copy the bytes, hand them to the
+ * reactor and flush there (a foreign write is always flushed).
+ *
+ * <p>Back-pressure: when pending output exceeds the configured high water mark
+ * {@link #isWritable()} turns false and the handler is told through
+ * {@link ConnectionHandler#onWritabilityChanged}; it turns true again below the low water mark.
+ */
+public interface Connection {
+
+    /** Unique among this engine's connections. Any thread. */
+    long id();
+
+    /** The reactor that owns this connection. Any thread. */
+    Reactor reactor();
+
+    /** The peer's address, or null if it is no longer known. Any thread. */
+    InetSocketAddress remoteAddress();
+
+    /** The local address, or null if it is no longer known. Any thread. */
+    InetSocketAddress localAddress();
+
+    /**
+     * Stages {@code length} bytes of {@code src}. Any thread.
+     *
+     * @return false if the connection is closed or closing (nothing is written)
+     */
+    boolean write(byte[] src, int offset, int length);
+
+    /** Stages all of {@code src}. Any thread. */
+    default boolean write(byte[] src) {
+        return write(src, 0, src.length);
+    }
+
+    /** Stages the remaining bytes of {@code src} and advances its position. Any thread. */
+    boolean write(ByteBuffer src);
+
+    /**
+     * Stages {@code length} bytes of a received view, starting at {@code offset}. Reactor thread
+     * only (the view is valid only inside {@link ConnectionHandler#onData}).
+     */
+    boolean write(ByteView src, int offset, int length);
+
+    /** Schedules a send of everything staged. Any thread. */
+    void flush();
+
+    /** Stages and flushes. Any thread. */
+    default boolean writeAndFlush(byte[] src) {
+        boolean ok = write(src, 0, src.length);
+        flush();
+        return ok;
+    }
+
+    /** Bytes written but not yet accepted by the kernel. Reactor thread for an exact value. */
+    long pendingWriteBytes();
+
+    /** False while pending output is above the high water mark. */
+    boolean isWritable();
+
+    /** True until the connection starts closing. */
+    boolean isOpen();
+
+    /**
+     * Enables or disables reading. While disabled no {@code onData} calls happen and the
+     * kernel's socket buffer fills, which pushes back on the peer. Any thread.
+     */
+    void setReadEnabled(boolean enabled);
+
+    /** Whether reading is enabled. */
+    boolean isReadEnabled();
+
+    /** Flushes what was written, then closes ({@link CloseReason#LOCAL}). Any thread; idempotent. */
+    void close();
+
+    /** Closes now, discarding pending output; the peer sees a reset. Any thread; idempotent. */
+    void abort();
+
+    /** The object attached by {@link #attach}, or null. */
+    Object attachment();
+
+    /** Attaches an application object to this connection. */
+    void attach(Object attachment);
+}

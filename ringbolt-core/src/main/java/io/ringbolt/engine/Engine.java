@@ -1,0 +1,310 @@
+package io.ringbolt.engine;
+
+import io.ringbolt.engine.nio.NioTransport;
+import io.ringbolt.engine.runtime.AbstractReactor;
+import io.ringbolt.engine.runtime.Transport;
+import io.ringbolt.engine.runtime.TransportServer;
+import io.ringbolt.engine.uring.UringTransport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A running set of reactors with their listeners. Start one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * Engine engine = Engine.builder()
+ *     .bind(new InetSocketAddress(8080))
+ *     .reactors(4)
+ *     .backend(Backend.AUTO)
+ *     .handler(conn -> new EchoHandler())
+ *     .start();
+ * }</pre>
+ *
+ * Thread-safe. {@link #close()} stops gracefully; an engine can be started and stopped many
+ * times in one JVM.
+ */
+public final class Engine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
+
+    private final EngineConfig config;
+    private final Backend backend;
+    private final String backendReason;
+    private final String features;
+    private final TransportServer server;
+    private volatile boolean closed;
+
+    private Engine(EngineConfig config, Backend backend, String backendReason, String features,
+                   TransportServer server) {
+        this.config = config;
+        this.backend = backend;
+        this.backendReason = backendReason;
+        this.features = features;
+        this.server = server;
+    }
+
+    /** A builder with defaults: no listener, one reactor per processor, AUTO backend. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The settings this engine runs with. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** The backend actually running: {@link Backend#IO_URING} or {@link Backend#NIO}. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Why this backend was chosen (for AUTO, the probe's verdict). */
+    public String backendReason() {
+        return backendReason;
+    }
+
+    /** The addresses actually bound, with real ports when port 0 was asked for. */
+    public List<InetSocketAddress> boundAddresses() {
+        return server.boundAddresses();
+    }
+
+    /** The port of the first bound address. */
+    public int port() {
+        List<InetSocketAddress> addrs = boundAddresses();
+        if (addrs.isEmpty()) {
+            throw new IllegalStateException("engine has no listener");
+        }
+        return addrs.getFirst().getPort();
+    }
+
+    /** The reactors, in index order. */
+    public List<Reactor> reactors() {
+        return List.copyOf(server.reactors());
+    }
+
+    /** Runs {@code action} for every open connection, each on its own reactor thread. Any thread. */
+    public void forEachConnection(Consumer<Connection> action) {
+        for (AbstractReactor r : server.reactors()) {
+            r.execute(() -> r.forEachConnection(action));
+        }
+    }
+
+    /** Writes and flushes {@code message} to every open connection. Any thread. */
+    public void broadcast(byte[] message) {
+        byte[] copy = message.clone();
+        forEachConnection(c -> c.writeAndFlush(copy));
+    }
+
+    /** Counters summed over reactors. Any thread. */
+    public EngineStats stats() {
+        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0;
+        for (AbstractReactor r : server.reactors()) {
+            var c = r.counters();
+            open += c.openConnections();
+            accepted += c.acceptedTotal();
+            closedCount += c.closedTotal();
+            rejected += c.rejectedTotal();
+            errors += c.handlerErrors();
+            in += c.bytesReceived();
+            out += c.bytesSent();
+        }
+        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out);
+    }
+
+    /** The start-up line: backend, features in use, reactors, addresses. */
+    public String statusLine() {
+        return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
+                + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+                + ", listening on " + boundAddresses();
+    }
+
+    /**
+     * Stops gracefully: stop accepting, ask every handler to finish ({@link ConnectionHandler#onShutdown}),
+     * wait up to {@code grace} for connections to close, then close the rest. Blocks until every
+     * engine thread has ended. Idempotent.
+     *
+     * @return true if every connection closed on its own within the grace period
+     */
+    public boolean stop(Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            closed = true;
+        }
+        return server.stop(grace);
+    }
+
+    /** {@link #stop(Duration)} with the configured shutdown grace. */
+    @Override
+    public void close() {
+        stop(config.shutdownGrace());
+    }
+
+    /** Fluent settings for an engine; {@link #start()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private final List<InetSocketAddress> bind = new ArrayList<>();
+        private int reactors = Runtime.getRuntime().availableProcessors();
+        private Backend backend = Backend.AUTO;
+        private AcceptMode acceptMode = AcceptMode.REUSEPORT;
+        private int ringEntries = 1024;
+        private int completionEntries = 8192;
+        private int bufferSize = 16 * 1024;
+        private int bufferCount = 1024;
+        private int maxConnectionsPerReactor = 65536;
+        private int backlog = 4096;
+        private boolean tcpNoDelay = true;
+        private int writeHighWaterMark = 1024 * 1024;
+        private int writeLowWaterMark = 256 * 1024;
+        private int maxReceiveBufferBytes = 8 * 1024 * 1024;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+        private String threadNamePrefix = "ringbolt";
+        private HandlerFactory handlerFactory;
+
+        private Builder() {
+        }
+
+        /** Adds a listening address (port 0 picks a free port). */
+        public Builder bind(InetSocketAddress address) {
+            bind.add(Objects.requireNonNull(address, "bind"));
+            return this;
+        }
+
+        /** Adds a listener on {@code host:port}. */
+        public Builder bind(String host, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port=" + port + " (must be 0..65535)");
+            }
+            try {
+                return bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("bind=" + host + " (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /** Number of reactor threads (1..1024). */
+        public Builder reactors(int count) { this.reactors = count; return this; }
+
+        /** Backend to run on. */
+        public Builder backend(Backend value) { this.backend = value; return this; }
+
+        /** How accepted connections reach reactors. */
+        public Builder acceptMode(AcceptMode value) { this.acceptMode = value; return this; }
+
+        /** io_uring SQ entries per reactor; the CQ gets 8× unless set with {@link #completionEntries}. */
+        public Builder ringEntries(int value) {
+            this.ringEntries = value;
+            this.completionEntries = Math.max(completionEntries, value);
+            return this;
+        }
+
+        /** io_uring CQ entries per reactor. */
+        public Builder completionEntries(int value) { this.completionEntries = value; return this; }
+
+        /** Bytes per receive buffer. */
+        public Builder bufferSize(int value) { this.bufferSize = value; return this; }
+
+        /** Receive buffers per reactor (power of 2). */
+        public Builder bufferCount(int value) { this.bufferCount = value; return this; }
+
+        /** Connections one reactor may hold. */
+        public Builder maxConnectionsPerReactor(int value) { this.maxConnectionsPerReactor = value; return this; }
+
+        /** Listen backlog. */
+        public Builder backlog(int value) { this.backlog = value; return this; }
+
+        /** TCP_NODELAY on accepted sockets (default true). */
+        public Builder tcpNoDelay(boolean value) { this.tcpNoDelay = value; return this; }
+
+        /** Back-pressure marks for pending output, in bytes. */
+        public Builder writeWaterMarks(int low, int high) {
+            this.writeLowWaterMark = low;
+            this.writeHighWaterMark = high;
+            return this;
+        }
+
+        /** Unconsumed received bytes a connection may keep before it is closed with OVERFLOW. */
+        public Builder maxReceiveBufferBytes(int value) { this.maxReceiveBufferBytes = value; return this; }
+
+        /** Close connections idle for this long (ZERO disables). */
+        public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
+
+        /** Grace period of {@link Engine#close()}. */
+        public Builder shutdownGrace(Duration value) { this.shutdownGrace = value; return this; }
+
+        /** Thread name prefix. */
+        public Builder threadNamePrefix(String value) { this.threadNamePrefix = value; return this; }
+
+        /** Creates each connection's handler; required when a listener is bound. */
+        public Builder handler(HandlerFactory factory) { this.handlerFactory = factory; return this; }
+
+        /** Validates the settings without starting anything. */
+        public EngineConfig buildConfig() {
+            return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
+                    bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
+                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, shutdownGrace, threadNamePrefix);
+        }
+
+        /**
+         * Validates, picks the backend, binds and starts the reactors.
+         *
+         * @throws IllegalArgumentException    for an invalid setting, naming its key
+         * @throws BackendUnavailableException when the requested backend cannot run here
+         * @throws UncheckedIOException        when binding fails
+         */
+        public Engine start() {
+            EngineConfig config = buildConfig();
+            if (!config.bindAddresses().isEmpty() && handlerFactory == null) {
+                throw new IllegalArgumentException("handler=null (a handler factory is required with a listener)");
+            }
+            HandlerFactory factory = handlerFactory != null ? handlerFactory : c -> {
+                throw new IllegalStateException("no handler factory configured");
+            };
+            Transport uring = new UringTransport();
+            Transport transport;
+            String reason;
+            switch (config.backend()) {
+                case IO_URING -> {
+                    String cause = uring.unavailabilityCause(config);
+                    if (cause != null) {
+                        throw new BackendUnavailableException("backend=io_uring unavailable: " + cause);
+                    }
+                    transport = uring;
+                    reason = "requested";
+                }
+                case NIO -> {
+                    transport = new NioTransport();
+                    reason = "requested";
+                }
+                default -> {
+                    String cause = uring.unavailabilityCause(config);
+                    if (cause == null) {
+                        transport = uring;
+                        reason = "auto: io_uring probe passed";
+                    } else {
+                        transport = new NioTransport();
+                        reason = "auto: io_uring unavailable: " + cause;
+                        LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because io_uring is unavailable: " + cause);
+                    }
+                }
+            }
+            TransportServer server;
+            try {
+                server = transport.start(config, factory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("bind=" + config.bindAddresses() + " failed: " + e.getMessage(), e);
+            }
+            Engine engine = new Engine(config, transport.backend(), reason, transport.features(), server);
+            LOG.log(System.Logger.Level.INFO, engine.statusLine());
+            return engine;
+        }
+    }
+}

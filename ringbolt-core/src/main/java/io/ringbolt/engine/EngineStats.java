@@ -1,0 +1,17 @@
+package io.ringbolt.engine;
+
+/**
+ * Counters summed over all reactors at one moment (each reactor's values are read without
+ * stopping it, so the sum is approximate while traffic flows).
+ *
+ * @param openConnections   connections open now
+ * @param acceptedTotal     connections accepted since start
+ * @param closedTotal       connections closed since start
+ * @param rejectedTotal     accepted connections closed at once because a reactor was full
+ * @param handlerErrors     handler or task exceptions caught by reactors
+ * @param bytesReceived     bytes delivered to handlers
+ * @param bytesSent         bytes the kernel accepted for sending
+ */
+public record EngineStats(long openConnections, long acceptedTotal, long closedTotal, long rejectedTotal,
+                          long handlerErrors, long bytesReceived, long bytesSent) {
+}

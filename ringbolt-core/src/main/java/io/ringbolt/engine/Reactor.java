@@ -1,0 +1,41 @@
+package io.ringbolt.engine;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One event-loop thread with its own connections, timers and (on io_uring) its own ring.
+ * Nothing on the hot path is shared between reactors.
+ */
+public interface Reactor extends Executor {
+
+    /** Position of this reactor in {@link Engine#reactors()}. */
+    int index();
+
+    /** True when called on this reactor's thread. */
+    boolean inReactorThread();
+
+    /**
+     * Runs {@code task} on this reactor's thread, waking the loop if it sleeps. Any thread.
+     * Tasks run in submission order per submitting thread. A throwing task is logged and counted.
+     */
+    @Override
+    void execute(Runnable task);
+
+    /**
+     * Runs {@code task} on this reactor's thread after {@code delay}. Any thread.
+     *
+     * @return a handle whose {@code cancel()} prevents the run
+     */
+    Cancellable schedule(long delay, TimeUnit unit, Runnable task);
+
+    /** The loop's clock (System.nanoTime at the start of the current iteration). */
+    long nanoTime();
+
+    /** Open connections owned by this reactor. Reactor thread for an exact value. */
+    int connectionCount();
+
+    /** Calls {@code action} for every open connection of this reactor. Reactor thread only. */
+    void forEachConnection(Consumer<Connection> action);
+}

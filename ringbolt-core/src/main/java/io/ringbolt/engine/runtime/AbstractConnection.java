@@ -1,0 +1,488 @@
+package io.ringbolt.engine.runtime;
+
+import io.ringbolt.buffer.InboundBuffer;
+import io.ringbolt.buffer.OutboundBuffer;
+import io.ringbolt.concurrent.TimerQueue;
+import io.ringbolt.engine.ByteView;
+import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.Connection;
+import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.Reactor;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Connection state both backends share: the handler, staged output with water marks, kept
+ * input, the close state machine (open → closing-after-flush → closed, {@code onClose} exactly
+ * once), idle timeout and foreign-thread hand-off. A backend supplies the kernel side: starting
+ * a send, closing the socket, pausing reads.
+ *
+ * <p>All state is confined to the reactor thread; public methods called from other threads
+ * hop onto it through {@link Reactor#execute}.
+ */
+public abstract class AbstractConnection implements Connection {
+    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+
+    /** The owning reactor. */
+    protected final AbstractReactor reactor;
+    /** Staged output; backends send from it and report with {@link #onSendCompleted(long)}. */
+    protected final OutboundBuffer out;
+    private final long id;
+    private ConnectionHandler handler;
+    private InboundBuffer in;
+    private int state = OPEN;
+    private volatile boolean openFlag = true;
+    private CloseReason closingReason;
+    private boolean inputClosed;
+    private boolean writable = true;
+    private volatile boolean readEnabled = true;
+    private boolean flushScheduled;
+    int registryIndex = -1;
+    private long lastActivityNs;
+    private TimerQueue.Timer idleTimer;
+    private volatile Object attachment;
+    private volatile InetSocketAddress remote;
+    private volatile InetSocketAddress local;
+
+    /** Creates the connection's state; call {@link #open()} once the backend is ready. */
+    protected AbstractConnection(AbstractReactor reactor) {
+        this.reactor = reactor;
+        this.id = reactor.nextConnectionId();
+        this.out = new OutboundBuffer(reactor.chunkPool());
+    }
+
+    // ---- backend hooks ---------------------------------------------------------------------
+
+    /** Starts sending staged output unless a send is already in flight. Reactor thread. */
+    protected abstract void startSend();
+
+    /** True while the kernel holds a send of this connection. */
+    protected abstract boolean sendInFlight();
+
+    /**
+     * Closes the socket: cancel pending operations, then close. {@code abortive} asks for a
+     * reset (SO_LINGER 0). The backend releases {@link #out} via {@link #releaseOutput()} once no
+     * kernel operation references it. Reactor thread.
+     */
+    protected abstract void closeSocket(boolean abortive);
+
+    /** Reading was enabled or disabled. Reactor thread. */
+    protected abstract void readEnabledChanged(boolean enabled);
+
+    /** The peer's address from the socket, or null. */
+    protected abstract InetSocketAddress fetchRemoteAddress();
+
+    /** The local address from the socket, or null. */
+    protected abstract InetSocketAddress fetchLocalAddress();
+
+    // ---- events from the backend --------------------------------------------------------------
+
+    /**
+     * Registers the connection, creates its handler and calls {@code onOpen}.
+     *
+     * @return false if the connection was closed during open (the handler closed it or threw)
+     */
+    protected final boolean open() {
+        reactor.register(this);
+        lastActivityNs = reactor.nanoTime();
+        long idleNs = reactor.config.idleTimeoutNs();
+        if (idleNs > 0) {
+            idleTimer = reactor.timers().schedule(lastActivityNs + idleNs, this::checkIdle);
+        }
+        try {
+            handler = Objects.requireNonNull(reactor.handlerFactory().newHandler(this), "handler factory returned null");
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+        return state == OPEN;
+    }
+
+    /**
+     * Delivers {@code length} received bytes at {@code offset} of {@code segment}; the handler
+     * sees them in place and what it does not consume is copied aside. Reactor thread.
+     */
+    protected final void onReceived(MemorySegment segment, long offset, int length) {
+        if (state == CLOSED) {
+            return;
+        }
+        lastActivityNs = reactor.nanoTime();
+        reactor.counters().onReceived(length);
+        ByteView view = reactor.view();
+        InboundBuffer kept = in;
+        try {
+            if (kept == null || kept.isEmpty()) {
+                view.wrap(segment, offset, length);
+                int consumed = consume(view);
+                if (consumed < length && state != CLOSED) {
+                    keep(segment, offset + consumed, length - consumed);
+                }
+            } else {
+                if (!kept.append(segment, offset, length)) {
+                    closeNow(CloseReason.OVERFLOW, false);
+                    return;
+                }
+                view.wrap(kept.segment(), kept.start(), kept.length());
+                int consumed = consume(view);
+                if (state != CLOSED) {
+                    kept.discard(consumed);
+                }
+            }
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    private int consume(ByteView view) {
+        int consumed = handler.onData(this, view);
+        if (consumed < 0 || consumed > view.length()) {
+            throw new IllegalStateException("onData returned " + consumed + " for " + view.length() + " bytes");
+        }
+        return consumed;
+    }
+
+    private void keep(MemorySegment segment, long offset, int length) {
+        if (in == null) {
+            in = new InboundBuffer(reactor.chunkPool(), reactor.config.maxReceiveBufferBytes());
+        }
+        if (!in.append(segment, offset, length)) {
+            closeNow(CloseReason.OVERFLOW, false);
+        }
+    }
+
+    /** The peer sent EOF. Reactor thread. */
+    protected final void onInputEnded() {
+        if (state != OPEN || inputClosed) {
+            if (state == CLOSING) {
+                inputClosed = true;
+            }
+            return;
+        }
+        inputClosed = true;
+        try {
+            handler.onInputClosed(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    /** The kernel accepted {@code bytes} of staged output. Reactor thread. */
+    protected final void onSendCompleted(long bytes) {
+        out.consume(bytes);
+        reactor.counters().onSent(bytes);
+        lastActivityNs = reactor.nanoTime();
+        if (state == CLOSED) {
+            return;
+        }
+        if (!writable && out.readableBytes() <= reactor.config.writeLowWaterMark()) {
+            writable = true;
+            notifyWritability(true);
+        }
+        if (state == CLOSING && out.isEmpty()) {
+            closeNow(closingReason, false);
+        } else if (!out.isEmpty()) {
+            startSend();
+        }
+    }
+
+    /** A socket error ended the connection. Reactor thread. */
+    protected final void onFailed(CloseReason reason) {
+        closeNow(reason, true);
+    }
+
+    /** Returns the output chunks to the pool; the backend calls it once the kernel is done. */
+    protected final void releaseOutput() {
+        out.release();
+    }
+
+    // ---- writing --------------------------------------------------------------------------------
+
+    @Override
+    public final boolean write(byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        if (!reactor.inReactorThread()) {
+            if (!openFlag) {
+                return false;
+            }
+            byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
+            reactor.execute(() -> {
+                if (write(copy, 0, copy.length)) {
+                    flush();
+                }
+            });
+            return true;
+        }
+        if (state != OPEN) {
+            return false;
+        }
+        out.write(src, offset, length);
+        afterWrite();
+        return true;
+    }
+
+    @Override
+    public final boolean write(ByteBuffer src) {
+        if (!reactor.inReactorThread()) {
+            byte[] copy = new byte[src.remaining()];
+            src.get(copy);
+            return write(copy, 0, copy.length);
+        }
+        if (state != OPEN) {
+            return false;
+        }
+        out.write(src);
+        afterWrite();
+        return true;
+    }
+
+    @Override
+    public final boolean write(ByteView src, int offset, int length) {
+        if (!reactor.inReactorThread()) {
+            throw new IllegalStateException("write(ByteView): reactor thread only");
+        }
+        Objects.checkFromIndexSize(offset, length, src.length());
+        if (state != OPEN) {
+            return false;
+        }
+        out.write(src.segment(), src.segmentOffset() + offset, length);
+        afterWrite();
+        return true;
+    }
+
+    private void afterWrite() {
+        if (writable && out.readableBytes() > reactor.config.writeHighWaterMark()) {
+            writable = false;
+            notifyWritability(false);
+        }
+    }
+
+    private void notifyWritability(boolean value) {
+        try {
+            handler.onWritabilityChanged(this, value);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    @Override
+    public final void flush() {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(this::flush);
+            return;
+        }
+        if (!flushScheduled && state != CLOSED && !out.isEmpty()) {
+            flushScheduled = true;
+            reactor.scheduleFlush(this);
+        }
+    }
+
+    final void runFlush() {
+        flushScheduled = false;
+        if (state != CLOSED && !out.isEmpty() && !sendInFlight()) {
+            startSend();
+        }
+    }
+
+    @Override
+    public final long pendingWriteBytes() {
+        return out.readableBytes();
+    }
+
+    @Override
+    public final boolean isWritable() {
+        return writable;
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
+
+    @Override
+    public final void setReadEnabled(boolean enabled) {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(() -> setReadEnabled(enabled));
+            return;
+        }
+        if (readEnabled != enabled) {
+            readEnabled = enabled;
+            if (state != CLOSED) {
+                readEnabledChanged(enabled);
+            }
+        }
+    }
+
+    @Override
+    public final boolean isReadEnabled() {
+        return readEnabled;
+    }
+
+    /** True once the peer's EOF arrived. */
+    protected final boolean isInputClosed() {
+        return inputClosed;
+    }
+
+    // ---- closing ------------------------------------------------------------------------------------
+
+    @Override
+    public final boolean isOpen() {
+        return openFlag;
+    }
+
+    /** True once {@link #closeNow} ran (the socket is closing or closed). */
+    protected final boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    @Override
+    public final void close() {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(this::close);
+            return;
+        }
+        closeAfterFlush(inputClosed ? CloseReason.PEER_CLOSED : CloseReason.LOCAL);
+    }
+
+    @Override
+    public final void abort() {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(this::abort);
+            return;
+        }
+        closeNow(CloseReason.LOCAL, true);
+    }
+
+    private void closeAfterFlush(CloseReason reason) {
+        if (state != OPEN) {
+            return;
+        }
+        if (out.isEmpty() && !sendInFlight()) {
+            closeNow(reason, false);
+            return;
+        }
+        state = CLOSING;
+        openFlag = false;
+        closingReason = reason;
+        flush();
+    }
+
+    final void notifyShutdown() {
+        if (state != OPEN) {
+            return;
+        }
+        try {
+            handler.onShutdown(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    /**
+     * Closes at once (pending output is dropped) and tells the handler, exactly once.
+     * Reactor thread.
+     */
+    protected final void closeNow(CloseReason reason, boolean abortive) {
+        if (state == CLOSED) {
+            return;
+        }
+        state = CLOSED;
+        openFlag = false;
+        if (idleTimer != null) {
+            reactor.timers().remove(idleTimer);
+            idleTimer = null;
+        }
+        reactor.unregister(this);
+        if (in != null) {
+            in.release();
+        }
+        try {
+            closeSocket(abortive);
+        } finally {
+            ConnectionHandler h = handler;
+            if (h != null) {
+                try {
+                    h.onClose(this, reason);
+                } catch (Throwable t) {
+                    if (t instanceof VirtualMachineError vme) {
+                        throw vme;
+                    }
+                    reactor.countHandlerError();
+                    AbstractReactor.LOG.log(System.Logger.Level.WARNING, "connection " + id + ": onClose threw", t);
+                }
+            }
+        }
+    }
+
+    /** A handler callback threw: log once, count, close. */
+    protected final void handlerFailed(Throwable t) {
+        if (t instanceof VirtualMachineError vme) {
+            throw vme;
+        }
+        reactor.countHandlerError();
+        AbstractReactor.LOG.log(System.Logger.Level.WARNING,
+                "connection " + id + " (" + remoteAddress() + "): handler threw; closing it", t);
+        closeNow(CloseReason.HANDLER_ERROR, false);
+    }
+
+    private void checkIdle() {
+        if (state == CLOSED) {
+            return;
+        }
+        long idleNs = reactor.config.idleTimeoutNs();
+        long now = System.nanoTime();
+        if (now - lastActivityNs >= idleNs) {
+            idleTimer = null;
+            closeNow(CloseReason.IDLE_TIMEOUT, false);
+        } else {
+            reactor.timers().reschedule(idleTimer, lastActivityNs + idleNs);
+        }
+    }
+
+    // ---- identity -------------------------------------------------------------------------------------
+
+    @Override
+    public final long id() {
+        return id;
+    }
+
+    @Override
+    public final Reactor reactor() {
+        return reactor;
+    }
+
+    @Override
+    public final InetSocketAddress remoteAddress() {
+        InetSocketAddress a = remote;
+        if (a == null && state != CLOSED) {
+            a = fetchRemoteAddress();
+            remote = a;
+        }
+        return a;
+    }
+
+    @Override
+    public final InetSocketAddress localAddress() {
+        InetSocketAddress a = local;
+        if (a == null && state != CLOSED) {
+            a = fetchLocalAddress();
+            local = a;
+        }
+        return a;
+    }
+
+    @Override
+    public final Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public final void attach(Object value) {
+        this.attachment = value;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[id=" + id + ", remote=" + remote + ", state=" + state + ", pending=" + out.readableBytes() + "]";
+    }
+}

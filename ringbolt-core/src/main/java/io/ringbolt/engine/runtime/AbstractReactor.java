@@ -1,0 +1,464 @@
+package io.ringbolt.engine.runtime;
+
+import io.ringbolt.buffer.ChunkPool;
+import io.ringbolt.concurrent.ManyToOneQueue;
+import io.ringbolt.concurrent.TimerQueue;
+import io.ringbolt.engine.ByteView;
+import io.ringbolt.engine.Cancellable;
+import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.Connection;
+import io.ringbolt.engine.EngineConfig;
+import io.ringbolt.engine.HandlerFactory;
+import io.ringbolt.engine.Reactor;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The loop both backends share. One platform thread runs, per iteration: the command queue
+ * (bounded), expired timers, the flush step (one send per connection with pending output),
+ * then the backend's {@link #poll(long)}, which is the only place it may block.
+ *
+ * <p>Cross-thread work enters only through {@link #execute}: a many-to-one queue plus a
+ * backend-specific {@link #wakeup()} that is issued only when the loop declared itself asleep.
+ */
+public abstract class AbstractReactor implements Reactor {
+    /** Shared logger of the engine. */
+    protected static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
+    private static final int MAX_TASKS_PER_ITERATION = 4096;
+    private static final int MAX_TIMERS_PER_ITERATION = 4096;
+    private static final long QUIESCE_LIMIT_NS = TimeUnit.SECONDS.toNanos(3);
+    private static final int CHUNK_SIZE = 16 * 1024;
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(AbstractReactor.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Settings of the engine. */
+    protected final EngineConfig config;
+    private final int index;
+    private final HandlerFactory handlerFactory;
+    private final ManyToOneQueue<Runnable> tasks = new ManyToOneQueue<>();
+    private final TimerQueue timers = new TimerQueue();
+    private final ReactorCounters counters = new ReactorCounters();
+    private final ByteView view = new ByteView();
+    private final Thread thread;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Boolean> terminated = new CompletableFuture<>();
+    @SuppressWarnings("unused") // accessed through SLEEPING
+    private volatile boolean sleeping;
+    private long nowNs = System.nanoTime();
+    private long nextConnectionSeq;
+    private ChunkPool chunkPool;
+
+    private AbstractConnection[] open = new AbstractConnection[64];
+    private int openCount;
+    private AbstractConnection[] flushQueue = new AbstractConnection[64];
+    private int flushCount;
+
+    private boolean draining;
+    private boolean drainClean = true;
+    private long drainDeadlineNs;
+    private boolean exitRequested;
+
+    /**
+     * @param config         engine settings
+     * @param index          position among the engine's reactors
+     * @param handlerFactory creates each connection's handler
+     */
+    protected AbstractReactor(EngineConfig config, int index, HandlerFactory handlerFactory) {
+        this.config = config;
+        this.index = index;
+        this.handlerFactory = handlerFactory;
+        this.thread = Thread.ofPlatform().name(config.threadNamePrefix() + "-reactor-" + index).unstarted(this::run);
+    }
+
+    // ---- backend hooks --------------------------------------------------------------------
+
+    /** Creates thread-confined resources; runs first on the reactor thread. Throw to fail start. */
+    protected abstract void onStart() throws Exception;
+
+    /**
+     * Submits prepared work and waits for events for at most {@code timeoutNs} (0: don't wait,
+     * negative: until woken), then dispatches every event that arrived.
+     */
+    protected abstract void poll(long timeoutNs) throws Exception;
+
+    /** Makes a sleeping {@link #poll} return. Any thread; must not block. */
+    protected abstract void wakeup();
+
+    /** Stops accepting new connections (graceful stop has begun). Reactor thread. */
+    protected abstract void stopAccepting();
+
+    /** True when no kernel operation still references this reactor's memory or fds. */
+    protected abstract boolean quiesced();
+
+    /** Releases everything {@link #onStart()} created; runs last on the reactor thread. */
+    protected abstract void onStop();
+
+    // ---- lifecycle ------------------------------------------------------------------------
+
+    /** Starts the thread and waits until {@link #onStart()} finished; rethrows its failure. */
+    public final void start() throws Exception {
+        thread.start();
+        try {
+            started.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    /** Begins a graceful stop with {@code graceNs}; returns at once. Any thread. */
+    public final void requestStop(long graceNs) {
+        execute(() -> beginDrain(graceNs));
+    }
+
+    /**
+     * Waits for the thread to end.
+     *
+     * @return true if every connection closed on its own within the grace period
+     */
+    public final boolean awaitTermination(long timeoutNs) throws InterruptedException {
+        try {
+            return terminated.get(timeoutNs, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            return false;
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, thread.getName() + " did not stop within the timeout");
+            return false;
+        }
+    }
+
+    private void run() {
+        try {
+            chunkPool = new ChunkPool(CHUNK_SIZE, 16);
+            onStart();
+        } catch (Throwable t) {
+            started.completeExceptionally(t);
+            safeStop();
+            terminated.complete(false);
+            return;
+        }
+        started.complete(null);
+        long quiesceDeadline = 0;
+        try {
+            while (true) {
+                nowNs = System.nanoTime();
+                runTasks();
+                timers.runExpired(nowNs, MAX_TIMERS_PER_ITERATION, this::onTaskError);
+                if (draining) {
+                    if (openCount > 0 && nowNs - drainDeadlineNs >= 0) {
+                        drainClean = false;
+                        closeAll(CloseReason.SHUTDOWN);
+                    }
+                    if (openCount == 0) {
+                        if (quiesceDeadline == 0) {
+                            quiesceDeadline = nowNs + QUIESCE_LIMIT_NS;
+                        }
+                        if (quiesced() || nowNs - quiesceDeadline >= 0) {
+                            break;
+                        }
+                    }
+                }
+                flushAll();
+                poll(pollTimeoutNs());
+                SLEEPING.setOpaque(this, false);
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed; closing its connections", t);
+            drainClean = false;
+            closeAll(CloseReason.SHUTDOWN);
+        } finally {
+            safeStop();
+            terminated.complete(drainClean);
+        }
+    }
+
+    private void safeStop() {
+        try {
+            onStop();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, thread.getName() + ": error while releasing resources", t);
+        }
+        if (chunkPool != null) {
+            chunkPool.close();
+        }
+    }
+
+    private long pollTimeoutNs() {
+        if (flushCount > 0 || !tasks.isEmpty()) {
+            return 0;
+        }
+        long deadline = timers.nextDeadlineNs();
+        if (draining) {
+            deadline = Math.min(deadline, openCount == 0 ? nowNs + TimeUnit.MILLISECONDS.toNanos(10) : drainDeadlineNs);
+        }
+        long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - System.nanoTime());
+        if (timeout != 0) {
+            SLEEPING.setVolatile(this, true);
+            // StoreLoad between publishing "sleeping" and re-reading the queue; pairs with the
+            // producer's getAndSet in offer() followed by its CAS on sleeping in execute().
+            VarHandle.fullFence();
+            if (!tasks.isEmpty()) {
+                SLEEPING.setOpaque(this, false);
+                return 0;
+            }
+        }
+        return timeout;
+    }
+
+    private void beginDrain(long graceNs) {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        drainDeadlineNs = System.nanoTime() + graceNs;
+        try {
+            stopAccepting();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, thread.getName() + ": error while closing listeners", e);
+        }
+        for (AbstractConnection c : snapshot()) {
+            c.notifyShutdown();
+        }
+    }
+
+    /** True once a graceful stop has begun; new connections are then refused. */
+    protected final boolean isDraining() {
+        return draining;
+    }
+
+    private void closeAll(CloseReason reason) {
+        for (AbstractConnection c : snapshot()) {
+            c.closeNow(reason, true);
+        }
+    }
+
+    private AbstractConnection[] snapshot() {
+        return Arrays.copyOf(open, openCount);
+    }
+
+    // ---- tasks and timers ------------------------------------------------------------------
+
+    @Override
+    public final void execute(Runnable task) {
+        tasks.offer(Objects.requireNonNull(task, "task"));
+        if (Thread.currentThread() != thread && SLEEPING.compareAndSet(this, true, false)) {
+            wakeup();
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                return;
+            }
+            try {
+                r.run();
+            } catch (Throwable t) {
+                onTaskError(t);
+            }
+        }
+    }
+
+    private void onTaskError(Throwable t) {
+        if (t instanceof VirtualMachineError vme) {
+            throw vme;
+        }
+        counters.onError();
+        LOG.log(System.Logger.Level.WARNING, thread.getName() + ": task failed", t);
+    }
+
+    @Override
+    public final Cancellable schedule(long delay, TimeUnit unit, Runnable task) {
+        ScheduledTask st = new ScheduledTask(Objects.requireNonNull(task, "task"), System.nanoTime() + unit.toNanos(delay));
+        if (inReactorThread()) {
+            st.arm(timers);
+        } else {
+            execute(() -> st.arm(timers));
+        }
+        return st;
+    }
+
+    /** The reactor's timer queue, for backend and connection timers. Reactor thread only. */
+    protected final TimerQueue timers() {
+        return timers;
+    }
+
+    private static final class ScheduledTask implements Cancellable, Runnable {
+        private final Runnable task;
+        private final long deadlineNs;
+        private volatile boolean cancelled;
+        private volatile TimerQueue.Timer timer;
+
+        ScheduledTask(Runnable task, long deadlineNs) {
+            this.task = task;
+            this.deadlineNs = deadlineNs;
+        }
+
+        void arm(TimerQueue q) {
+            if (!cancelled) {
+                timer = q.schedule(deadlineNs, this);
+            }
+        }
+
+        @Override
+        public void run() {
+            if (!cancelled) {
+                cancelled = true;
+                task.run();
+            }
+        }
+
+        @Override
+        public boolean cancel() {
+            if (cancelled) {
+                return false;
+            }
+            cancelled = true;
+            TimerQueue.Timer t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+            return true;
+        }
+    }
+
+    // ---- connections -------------------------------------------------------------------------
+
+    final void register(AbstractConnection c) {
+        if (openCount == open.length) {
+            open = Arrays.copyOf(open, openCount * 2);
+        }
+        c.registryIndex = openCount;
+        open[openCount++] = c;
+        counters.onOpened();
+    }
+
+    final void unregister(AbstractConnection c) {
+        int i = c.registryIndex;
+        if (i < 0) {
+            return;
+        }
+        AbstractConnection last = open[--openCount];
+        open[i] = last;
+        last.registryIndex = i;
+        open[openCount] = null;
+        c.registryIndex = -1;
+        counters.onClosed();
+    }
+
+    final void scheduleFlush(AbstractConnection c) {
+        if (flushCount == flushQueue.length) {
+            flushQueue = Arrays.copyOf(flushQueue, flushCount * 2);
+        }
+        flushQueue[flushCount++] = c;
+    }
+
+    private void flushAll() {
+        // Connections scheduled while flushing (a handler reacting to a completed send) go out
+        // in the same step.
+        for (int i = 0; i < flushCount; i++) {
+            AbstractConnection c = flushQueue[i];
+            flushQueue[i] = null;
+            c.runFlush();
+        }
+        flushCount = 0;
+    }
+
+    /** True when the connection limit of this reactor is reached (or it is draining). */
+    protected final boolean isFull() {
+        return draining || openCount >= config.maxConnectionsPerReactor();
+    }
+
+    final HandlerFactory handlerFactory() {
+        return handlerFactory;
+    }
+
+    final long nextConnectionId() {
+        return ((long) index << 48) | ++nextConnectionSeq;
+    }
+
+    /** The reactor's chunk pool (created on the reactor thread). */
+    public final ChunkPool chunkPool() {
+        return chunkPool;
+    }
+
+    final ByteView view() {
+        return view;
+    }
+
+    /** This reactor's counters. Any thread. */
+    public final ReactorCounters counters() {
+        return counters;
+    }
+
+    final void countHandlerError() {
+        counters.onError();
+    }
+
+    // ---- Reactor -----------------------------------------------------------------------------
+
+    @Override
+    public final int index() {
+        return index;
+    }
+
+    @Override
+    public final boolean inReactorThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public final long nanoTime() {
+        return nowNs;
+    }
+
+    /** Refreshes the loop clock after a blocking wait; backends call it when poll returns. */
+    protected final void updateClock() {
+        nowNs = System.nanoTime();
+    }
+
+    @Override
+    public final int connectionCount() {
+        return openCount;
+    }
+
+    @Override
+    public final void forEachConnection(Consumer<Connection> action) {
+        if (!inReactorThread()) {
+            throw new IllegalStateException("forEachConnection: reactor thread only");
+        }
+        for (AbstractConnection c : snapshot()) {
+            if (c.isOpen()) {
+                action.accept(c);
+            }
+        }
+    }
+
+    /** The reactor thread's name. */
+    public final String threadName() {
+        return thread.getName();
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName() + "[connections=" + openCount + ", timers=" + timers.size() + "]";
+    }
+}

@@ -1,0 +1,23 @@
+package io.ringbolt.engine.runtime;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/** A started transport: its reactors and bound addresses. */
+public interface TransportServer {
+
+    /** Bound addresses, with the real port when 0 was asked for. */
+    List<InetSocketAddress> boundAddresses();
+
+    /** Reactors in index order. */
+    List<? extends AbstractReactor> reactors();
+
+    /**
+     * Stops accepting, lets handlers finish for up to {@code grace}, closes what remains, and
+     * waits for every thread to end.
+     *
+     * @return true if all connections closed on their own within the grace period
+     */
+    boolean stop(Duration grace);
+}

@@ -1,0 +1,77 @@
+package io.ringbolt.server;
+
+import io.ringbolt.engine.AcceptMode;
+import io.ringbolt.engine.Backend;
+import io.ringbolt.engine.Engine;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** Engine flags shared by every subcommand. */
+final class EngineOptions {
+    @Option(names = "--host", description = "Address to bind; 0.0.0.0 for all interfaces (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = {"-p", "--port"}, description = "Port to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--reactors", description = "Reactor threads (default: available processors).")
+    Integer reactors;
+
+    @Option(names = "--backend", description = "io_uring, nio or auto (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String backend;
+
+    @Option(names = "--accept-mode", description = "reuseport or acceptor (default: ${DEFAULT-VALUE}).", defaultValue = "reuseport")
+    String acceptMode;
+
+    @Option(names = "--ring-entries", description = "io_uring submission queue entries per reactor (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
+    int ringEntries;
+
+    @Option(names = "--buffer-size", description = "Receive buffer size in bytes (default: ${DEFAULT-VALUE}).", defaultValue = "16384")
+    int bufferSize;
+
+    @Option(names = "--buffer-count", description = "Receive buffers per reactor, a power of 2 (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
+    int bufferCount;
+
+    @Option(names = "--max-connections", description = "Connections per reactor (default: ${DEFAULT-VALUE}).", defaultValue = "65536")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", description = "Close connections idle this long, e.g. 60s, 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0s")
+    String idleTimeout;
+
+    @Option(names = "--log-level", description = "error, warning, info, debug (default: ${DEFAULT-VALUE}).", defaultValue = "info")
+    String logLevel;
+
+    Engine.Builder builder() {
+        Engine.Builder b = Engine.builder()
+                .bind(host, port)
+                .backend(Backend.parse(backend))
+                .acceptMode(AcceptMode.parse(acceptMode))
+                .ringEntries(ringEntries)
+                .bufferSize(bufferSize)
+                .bufferCount(bufferCount)
+                .maxConnectionsPerReactor(maxConnections)
+                .idleTimeout(parseDuration("idle-timeout", idleTimeout));
+        if (reactors != null) {
+            b.reactors(reactors);
+        }
+        return b;
+    }
+
+    /** Parses 500ms, 30s, 5m or a bare number of seconds. */
+    static Duration parseDuration(String key, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + "=" + text + " (expected e.g. 500ms, 30s, 5m)");
+        }
+    }
+}

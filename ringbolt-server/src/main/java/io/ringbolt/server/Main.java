@@ -1,0 +1,103 @@
+package io.ringbolt.server;
+
+import io.ringbolt.engine.BackendUnavailableException;
+import io.ringbolt.engine.Engine;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/** Entry point of {@code ./ringbolt serve|echo}. */
+@Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
+        description = "Ringbolt: a Java network engine on io_uring.",
+        subcommands = {Main.Serve.class, Main.Echo.class})
+public final class Main implements Callable<Integer> {
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line; returns the exit status. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
+                    || ex instanceof UncheckedIOException) {
+                cmd.getErr().println("ringbolt: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the server app on port 8080 (the TCP echo server until the HTTP layer exists).")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        EngineOptions options;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return runEngine(options, options.builder().handler(c -> new EchoHandler()));
+        }
+    }
+
+    @Command(name = "echo", mixinStandardHelpOptions = true, description = "Start the TCP echo server.")
+    static final class Echo implements Callable<Integer> {
+        @Mixin
+        EngineOptions options;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return runEngine(options, options.builder().handler(c -> new EchoHandler()));
+        }
+    }
+
+    static int runEngine(EngineOptions options, Engine.Builder builder) throws InterruptedException {
+        configureLogging(options.logLevel);
+        Engine engine = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {
+            engine.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    /** One line per record on stderr, at the given level. */
+    static void configureLogging(String levelName) {
+        Level level = switch (levelName.toLowerCase(java.util.Locale.ROOT)) {
+            case "error" -> Level.SEVERE;
+            case "warning", "warn" -> Level.WARNING;
+            case "info" -> Level.INFO;
+            case "debug" -> Level.FINE;
+            case "trace" -> Level.FINEST;
+            default -> throw new IllegalArgumentException("log-level=" + levelName + " (expected error, warning, info, debug)");
+        };
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %5$s%6$s%n");
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        ConsoleHandler h = new ConsoleHandler();
+        h.setFormatter(new SimpleFormatter());
+        h.setLevel(level);
+        root.addHandler(h);
+        root.setLevel(level);
+    }
+}
