@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Ringbolt side-by-side benchmark harness (run through `./ringbolt bench`, which builds first).
+#
+#   ./ringbolt bench [--quick] [PROFILE...] [options]
+#
+# Profiles (default: all): echo, http, memory, alloc, jmh.
+#   echo    TCP echo round trips/s and server CPU per round trip at 1, 64 and 512 connections:
+#           ringbolt io_uring/nio against Netty 4.2 io_uring/epoll/nio
+#   http    wrk/h2load scenarios against Ringbolt serve, Netty HTTP, nginx and a C epoll ceiling
+#   memory  server RSS with 10,000 and 50,000 idle keep-alive connections
+#   alloc   Ringbolt heap allocation per request in steady state
+#   jmh     JMH micro-benchmarks of the engine's building blocks
+# Options:
+#   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
+#   --rounds N           interleaved rounds (default 3)
+#   --servers a,b,...    restrict the contenders (names as in the result tables)
+#   --out DIR            results directory (default bench-results/<timestamp>)
+#   --no-doc             do not rewrite BENCHMARKS.md (full runs rewrite it; quick runs never do)
+# Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1).
+#
+# Every process started here is pinned, bounded by a timeout and stopped on exit; all load
+# targets 127.0.0.1.
+set -uo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+HARNESS="$BENCH_DIR/harness"
+NATIVE="$BENCH_DIR/target/native"
+cd "$ROOT"
+
+QUICK=0; ROUNDS=""; SERVERS_CSV=""; OUT=""; WRITE_DOC=1
+PROFILES=()
+ORIGINAL_ARGS="$*"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rounds) ROUNDS="$2"; shift ;;
+    --servers) SERVERS_CSV="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    --no-doc) WRITE_DOC=0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    echo|http|memory|alloc|jmh) PROFILES+=("$1") ;;
+    *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ ${#PROFILES[@]} -gt 0 ] || PROFILES=(echo http memory alloc jmh)
+[ "$QUICK" = 1 ] && WRITE_DOC=0
+
+STAMP="$(date +%Y%m%d-%H%M%S)"
+OUT="${OUT:-$ROOT/bench-results/$STAMP}"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.txt"
+: >"$RESULTS"
+SCRATCH="$(mktemp -d /tmp/ringbolt-bench.XXXXXX)"
+
+source "$HARNESS/common.sh"
+source "$HARNESS/servers.sh"
+source "$HARNESS/echo.sh"
+install_traps
+
+# ---- settings -----------------------------------------------------------------------------
+PORT_BASE="${BENCH_PORT_BASE:-19100}"
+SERVER_CPU="${BENCH_SERVER_CPU:-0}"
+CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
+READY_TIMEOUT_S=20
+QUIET_PCT=25
+NOISE_RETRY_PCT=20
+ECHO_CONNS=(1 64 512)
+ECHO_SIZE=64
+if [ "$QUICK" = 1 ]; then
+  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=3
+  ECHO_JIT_WARMUP_S=1; ECHO_WARMUP_S=0.5; ECHO_DURATION_S=1.5
+else
+  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=15
+  ECHO_JIT_WARMUP_S=3; ECHO_WARMUP_S=1; ECHO_DURATION_S=5
+fi
+IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
+
+# filter_servers NAME...: the names that pass --servers (all when it is absent).
+filter_servers() {
+  local n f
+  for n in "$@"; do
+    if [ ${#SERVER_FILTER[@]} -eq 0 ]; then echo "$n"; continue; fi
+    for f in "${SERVER_FILTER[@]}"; do [ "$f" = "$n" ] && echo "$n"; done
+  done
+}
+
+# ---- preflight ----------------------------------------------------------------------------
+step "preflight"
+command -v taskset >/dev/null || die "taskset not found (apt-get install util-linux)"
+command -v gcc >/dev/null || die "gcc not found (apt-get install gcc)"
+[ "$(nproc --all)" -ge 2 ] || die "needs at least 2 CPUs (server on CPU $SERVER_CPU, client on CPU $CLIENT_CPU)"
+[ -x "$JAVA_HOME/bin/java" ] || die "JAVA_HOME=$JAVA_HOME has no bin/java (run through ./ringbolt bench)"
+[ -d "$BENCH_DIR/target/classes" ] && [ -d "$BENCH_DIR/target/lib" ] \
+  || die "ringbolt-bench is not built (run ./ringbolt bench, or mvn -DskipTests package)"
+
+# A Python that has matplotlib draws the charts; any Python 3 writes the tables.
+PYTHON=""
+for py in /usr/bin/python3 python3; do
+  if "$py" -c 'import matplotlib' 2>/dev/null; then PYTHON="$py"; break; fi
+done
+if [ -z "$PYTHON" ]; then
+  PYTHON="$(command -v python3)" || die "python3 not found (apt-get install python3)"
+  warn "matplotlib not found: no charts (apt-get install python3-matplotlib)"
+fi
+
+step "compile native load tools"
+mkdir -p "$NATIVE"
+for tool in echo_load http_ceiling idle_conns; do
+  src="$BENCH_DIR/src/main/c/$tool.c"
+  [ -f "$src" ] || continue
+  if [ ! -x "$NATIVE/$tool" ] || [ "$src" -nt "$NATIVE/$tool" ]; then
+    gcc -O2 -Wall -Wextra -o "$NATIVE/$tool" "$src" 2>>"$OUT/harness.log" || die "gcc $tool.c failed (see $OUT/harness.log)"
+  fi
+done
+
+step "describe machine"
+"$HARNESS/machine.sh" >"$OUT/machine.md" 2>>"$OUT/harness.log" || warn "machine description incomplete"
+{ echo "command: ./ringbolt bench $ORIGINAL_ARGS"; echo "started: $(date -Is)"; } >"$OUT/run.txt"
+log "results in $OUT"
+
+# ---- profiles -----------------------------------------------------------------------------
+for profile in "${PROFILES[@]}"; do
+  case "$profile" in
+    echo) mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_echo_profile "${list[@]}" ;;
+    *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
+  esac
+done
+
+# ---- report -------------------------------------------------------------------------------
+step "report"
+echo "finished: $(date -Is)" >>"$OUT/run.txt"
+"$PYTHON" "$HARNESS/report.py" --results "$RESULTS" --run "$OUT/run.txt" --machine "$OUT/machine.md" \
+  --out "$OUT" || die "report generation failed"
+if [ "$WRITE_DOC" = 1 ]; then
+  cp "$OUT/report.md" "$ROOT/BENCHMARKS.md"
+  log "BENCHMARKS.md updated from this run"
+fi
+log "report: $OUT/report.md"
+cat "$OUT/report.md"

@@ -1,0 +1,112 @@
+# Shared helpers of the benchmark harness: sourced by bench.sh, never run on its own.
+# Process control (every process started here is tracked and stopped on exit), step reporting,
+# CPU pinning, port checks and /proc sampling.
+
+# ---- step reporting ---------------------------------------------------------------------------
+STEP="start"
+step() { STEP="$*"; log "== $*"; }
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/harness.log" >&2; }
+warn() { log "WARNING: $*"; }
+die() { log "FAILED at step '$STEP': $*"; exit 1; }
+
+# ---- process control --------------------------------------------------------------------------
+declare -a STARTED_PIDS=()
+
+# start_bg LOGFILE CMD...: runs CMD in the background, records its pid in BG_PID.
+start_bg() {
+  local logfile="$1"; shift
+  "$@" >"$logfile" 2>&1 &
+  BG_PID=$!
+  STARTED_PIDS+=("$BG_PID")
+}
+
+# stop_pid PID [GRACE_S]: SIGTERM, then SIGKILL after the grace period; reaps the child.
+stop_pid() {
+  local pid="$1" grace="${2:-5}" i
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < grace * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "pid $pid ignored SIGTERM for ${grace}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  local kept=() p
+  for p in "${STARTED_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  STARTED_PIDS=("${kept[@]}")
+}
+
+cleanup() {
+  local rc=$? p
+  trap - EXIT INT TERM
+  for p in "${STARTED_PIDS[@]}"; do stop_pid "$p" 3; done
+  [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ] && rm -rf "$SCRATCH"
+  if [ $rc -ne 0 ]; then log "bench: exit status $rc (last step: $STEP); partial results in $OUT"; fi
+  exit $rc
+}
+
+install_traps() {
+  trap cleanup EXIT
+  trap 'log "interrupted"; exit 130' INT
+  trap 'log "terminated"; exit 143' TERM
+}
+
+# ---- machine ----------------------------------------------------------------------------------
+# port_free PORT: true if nothing listens on 127.0.0.1:PORT (or any address).
+port_free() {
+  ! ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .
+}
+
+# process_cpu_ticks PID: utime+stime of the whole process in clock ticks (fields 14, 15).
+process_cpu_ticks() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo -1; return; }
+  stat="${stat##*) }"
+  # After "comm) ": state is field 3, so utime (14) and stime (15) are words 12 and 13.
+  awk '{print $12 + $13}' <<<"$stat"
+}
+
+# process_rss_kb PID: resident set size in KiB (VmRSS).
+process_rss_kb() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo -1
+}
+
+# machine_busy_ticks: busy clock ticks of all CPUs together (user nice system irq softirq steal).
+machine_busy_ticks() {
+  awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
+}
+
+CLK_TCK="$(getconf CLK_TCK)"
+
+# wait_quiet MAX_S: waits until other workloads use less than QUIET_PCT of one CPU, sampled
+# over 1 s, or MAX_S passes. The machine may be shared; a busy neighbour skews every number.
+wait_quiet() {
+  local max="$1" waited=0 b0 b1 pct
+  while :; do
+    b0="$(machine_busy_ticks)"; sleep 1; b1="$(machine_busy_ticks)"
+    pct=$(( (b1 - b0) * 100 / CLK_TCK ))
+    [ "$pct" -le "$QUIET_PCT" ] && return 0
+    waited=$((waited + 1))
+    if [ "$waited" -ge "$max" ]; then
+      warn "machine still busy (${pct}% of one CPU used by other processes) after ${max}s; measuring anyway"
+      return 0
+    fi
+    [ "$waited" -eq 1 ] && log "machine busy (${pct}% of one CPU by other processes); waiting up to ${max}s"
+  done
+}
+
+# kv KEY LINE: the value of KEY in a key=value result line.
+kv() {
+  sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"
+}
+
+# noisy LINE: true when other processes used more than NOISE_RETRY_PCT of a CPU in the window.
+noisy() {
+  local v; v="$(kv other_cpu_pct "$1")"
+  [ -n "$v" ] && awk -v v="$v" -v t="$NOISE_RETRY_PCT" 'BEGIN {exit !(v > t)}'
+}

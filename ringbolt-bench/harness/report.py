@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Turns the harness's results.txt into report.md (Markdown tables) and chart-*.png.
+
+results.txt holds one sample per line as space-separated key=value pairs, e.g.
+  profile=echo server=netty-epoll round=2 conns=64 rps=114492.1 p50_us=510.0 ...
+  profile=echo server=ringbolt-io_uring status=unavailable reason=...
+Every table shows the median over rounds with min-max, and each server's ratio to Ringbolt
+(io_uring when it was measured, else nio). Charts need matplotlib; without it the report says
+so and carries on.
+"""
+import argparse
+import os
+import statistics
+import sys
+from collections import OrderedDict, defaultdict
+
+REFERENCES = ("ringbolt-io_uring", "ringbolt-nio")
+
+
+def parse(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            row = {}
+            if " reason=" in line:   # free text, always last
+                line, row["reason"] = line.split(" reason=", 1)
+            for part in line.split(" "):
+                if "=" in part:
+                    k, v = part.split("=", 1)
+                    row[k] = v
+            rows.append(row)
+    return rows
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+class Cell:
+    """Samples of one metric for one server in one scenario."""
+
+    def __init__(self, values):
+        self.values = [v for v in values if v is not None and v >= 0]
+
+    @property
+    def ok(self):
+        return bool(self.values)
+
+    @property
+    def median(self):
+        return statistics.median(self.values) if self.values else None
+
+    def fmt(self, digits=0, spread=True):
+        if not self.values:
+            return "—"
+        m = fmt_num(self.median, digits)
+        if spread and len(self.values) > 1:
+            return f"{m} ({fmt_num(min(self.values), digits)}–{fmt_num(max(self.values), digits)})"
+        return m
+
+
+def fmt_num(v, digits):
+    if v is None:
+        return "—"
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(value, ref):
+    if value is None or ref is None or ref == 0:
+        return "—"
+    return f"{value / ref:.2f}×"
+
+
+def group(rows, profile, scenario_key):
+    """{scenario: {server: [rows]}} in first-seen order, plus unavailable servers."""
+    data = OrderedDict()
+    unavailable = OrderedDict()
+    for r in rows:
+        if r.get("profile") != profile:
+            continue
+        if r.get("status") == "unavailable":
+            unavailable[r.get("server", "?")] = r.get("reason", "")
+            continue
+        if r.get("status"):
+            continue
+        scen = r.get(scenario_key, "")
+        data.setdefault(scen, OrderedDict()).setdefault(r["server"], []).append(r)
+    return data, unavailable
+
+
+def reference_server(servers):
+    for ref in REFERENCES:
+        if ref in servers:
+            return ref
+    return None
+
+
+def metric(rows, key):
+    return Cell([num(r.get(key)) for r in rows])
+
+
+# ---- echo ---------------------------------------------------------------------------------
+
+def echo_section(rows, out_dir, charts):
+    data, unavailable = group(rows, "echo", "conns")
+    if not data and not unavailable:
+        return []
+    md = ["## Echo: TCP round trips (64-byte message, one in flight per connection)", ""]
+    md += [
+        "Server pinned to CPU 0 with one reactor / event loop; C epoll client pinned to CPU 1. "
+        "Median over rounds, min–max in brackets. *Server CPU* is the server process's "
+        "utime+stime over the measured window divided by the round trips in it (lower is better); "
+        "*vs Ringbolt* divides each server's median by Ringbolt's (for round trips/s above 1 is "
+        "faster than Ringbolt, for CPU per round trip above 1 costs more than Ringbolt). "
+        "*Noise* is CPU used by other processes on the machine during the window, in % of one CPU.",
+        "",
+    ]
+    for conns, by_server in data.items():
+        ref = reference_server(by_server)
+        ref_rps = metric(by_server[ref], "rps").median if ref else None
+        ref_cpu = metric(by_server[ref], "server_cpu_us_per_rt").median if ref else None
+        md.append(f"### {conns} connection{'s' if conns != '1' else ''}")
+        md.append("")
+        md.append("| Server | Round trips/s | vs Ringbolt | Server CPU µs/round trip | vs Ringbolt "
+                  "| p50 µs | p99 µs | Server CPU % | Client CPU % | Noise % | Rounds |")
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for server, rs in by_server.items():
+            rps = metric(rs, "rps")
+            cpu = metric(rs, "server_cpu_us_per_rt")
+            md.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                server, rps.fmt(0), ratio(rps.median, ref_rps), cpu.fmt(2), ratio(cpu.median, ref_cpu),
+                metric(rs, "p50_us").fmt(0, False), metric(rs, "p99_us").fmt(0, False),
+                metric(rs, "server_cpu_pct").fmt(0, False), metric(rs, "client_cpu_pct").fmt(0, False),
+                metric(rs, "other_cpu_pct").fmt(0, False), len(rs)))
+        md.append("")
+    md += unavailable_lines(unavailable)
+    chart = bar_chart(out_dir, "chart-echo.png", "Echo (64 B, 1 in flight per connection)", data,
+                      [("rps", "round trips/s (higher is better)"),
+                       ("server_cpu_us_per_rt", "server CPU µs per round trip (lower is better)")],
+                      "conns")
+    charts.append(chart)
+    if chart.endswith(".png"):
+        md += [f"Chart: `{chart}`", ""]
+    return md
+
+
+def unavailable_lines(unavailable):
+    if not unavailable:
+        return []
+    md = ["Not measured:", ""]
+    for server, reason in unavailable.items():
+        md.append(f"- **{server}**: {reason}")
+    md.append("")
+    return md
+
+
+# ---- charts -------------------------------------------------------------------------------
+
+def bar_chart(out_dir, name, title, data, metrics, scenario_label):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "no chart (matplotlib is not installed: apt-get install python3-matplotlib)"
+    scenarios = list(data.keys())
+    servers = []
+    for by_server in data.values():
+        for s in by_server:
+            if s not in servers:
+                servers.append(s)
+    fig, axes = plt.subplots(len(metrics), len(scenarios), figsize=(4.2 * len(scenarios), 3.6 * len(metrics)),
+                             squeeze=False)
+    colors = {s: c for s, c in zip(servers, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3)}
+    for col, scen in enumerate(scenarios):
+        by_server = data[scen]
+        for row, (key, label) in enumerate(metrics):
+            ax = axes[row][col]
+            names, meds, lo, hi = [], [], [], []
+            for s in servers:
+                cell = metric(by_server.get(s, []), key)
+                if not cell.ok:
+                    continue
+                names.append(s)
+                meds.append(cell.median)
+                lo.append(cell.median - min(cell.values))
+                hi.append(max(cell.values) - cell.median)
+            ax.bar(range(len(names)), meds, yerr=[lo, hi], capsize=3,
+                   color=[colors[n] for n in names])
+            ax.set_xticks(range(len(names)))
+            ax.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
+            ax.set_title(f"{scenario_label}={scen}" if row == 0 else "", fontsize=10)
+            if col == 0:
+                ax.set_ylabel(label, fontsize=8)
+            ax.grid(axis="y", alpha=0.3)
+    fig.suptitle(title + " — median, bars show min–max over rounds", fontsize=11)
+    fig.tight_layout()
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    rows = parse(a.results)
+    run = open(a.run).read().strip().splitlines() if os.path.exists(a.run) else []
+    run_info = dict(l.split(": ", 1) for l in run if ": " in l)
+    md = ["# Ringbolt benchmarks", ""]
+    md.append(f"Command: `{run_info.get('command', '?')}` — started {run_info.get('started', '?')}, "
+              f"finished {run_info.get('finished', '?')}.")
+    md.append("")
+    md.append("## Machine")
+    md.append("")
+    if os.path.exists(a.machine):
+        md += open(a.machine).read().strip().splitlines()
+    md.append("")
+    charts = []
+    md += echo_section(rows, a.out, charts)
+    skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
+    if skipped:
+        md += ["## Not run", ""] + [f"- profile `{p}`: not implemented in this harness version yet" for p in skipped] + [""]
+    md += ["Raw samples: `results.txt` in the run's results directory; per-server logs under `logs/`.", ""]
+    with open(os.path.join(a.out, "report.md"), "w") as f:
+        f.write("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+# Server definitions of the harness: how each contender is started, probed and stopped.
+# Sourced by bench.sh. Every server runs pinned to SERVER_CPU with one event loop / reactor /
+# worker; every JVM gets the same heap and GC flags (JVM_COMMON).
+
+JVM_COMMON=(-Xms512m -Xmx512m -XX:+UseParallelGC)
+# What Ringbolt's launcher passes, nothing more.
+RINGBOLT_FLAGS=(--enable-native-access=io.ringbolt.core)
+# Netty at its best on JDK 25: Unsafe allowed, the direct-buffer constructor reachable, leak
+# detection (a per-allocation sampling cost) off, as in tuned production deployments.
+NETTY_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
+  -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled)
+
+ECHO_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll netty-nio)
+HTTP_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll netty-nio nginx c-epoll)
+
+ringbolt_module_path() {
+  echo "$ROOT/ringbolt-server/target/ringbolt-server-0.1.0-SNAPSHOT.jar:$ROOT/ringbolt-server/target/lib"
+}
+bench_class_path() {
+  echo "$BENCH_DIR/target/classes:$BENCH_DIR/target/lib/*"
+}
+
+# server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http.
+server_cmd() {
+  local kind="$1" name="$2" port="$3"
+  local pin=(taskset -c "$SERVER_CPU")
+  case "$name" in
+    ringbolt-*)
+      local backend="${name#ringbolt-}" sub=echo
+      [ "$kind" = http ] && sub=serve
+      SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${RINGBOLT_FLAGS[@]}" ${RINGBOLT_EXTRA_OPTS:-}
+        -p "$(ringbolt_module_path)" -m io.ringbolt.server/io.ringbolt.server.Main
+        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1) ;;
+    netty-*)
+      local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
+      [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
+      SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
+        -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1) ;;
+    nginx)
+      nginx_config "$port"
+      SERVER_CMD=("${pin[@]}" nginx -p "$SCRATCH/nginx-$port" -c "$SCRATCH/nginx-$port/nginx.conf") ;;
+    c-epoll)
+      SERVER_CMD=("${pin[@]}" "$NATIVE/http_ceiling" --port "$port") ;;
+    *) die "unknown server '$name'" ;;
+  esac
+}
+
+# nginx_config PORT: writes a one-worker, no-master nginx config into the scratch dir.
+nginx_config() {
+  local dir="$SCRATCH/nginx-$1"
+  mkdir -p "$dir/logs" "$dir/tmp"
+  sed -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
+}
+
+# probe KIND PORT: one request/echo; true when the answer is right.
+probe() {
+  local kind="$1" port="$2"
+  if [ "$kind" = echo ]; then
+    "$NATIVE/echo_load" --probe --port "$port" >/dev/null 2>&1
+  else
+    local body
+    body="$(curl -s --max-time 2 "http://127.0.0.1:$port/plaintext" 2>/dev/null)" && [ "$body" = "Hello, World!" ]
+  fi
+}
+
+# start_server KIND NAME PORT: starts and waits until it answers. Sets SERVER_PID; returns 1
+# with SERVER_FAIL set when the server exits or does not answer within READY_TIMEOUT_S.
+start_server() {
+  local kind="$1" name="$2" port="$3" i
+  local log="$OUT/logs/$kind-$name-r${ROUND:-0}.log"
+  SERVER_FAIL=""
+  mkdir -p "$OUT/logs"
+  port_free "$port" || die "port $port is already in use; stop whatever listens there or set BENCH_PORT_BASE"
+  server_cmd "$kind" "$name" "$port"
+  echo "# ${SERVER_CMD[*]}" >"$log.cmd"
+  start_bg "$log" "${SERVER_CMD[@]}"
+  SERVER_PID=$BG_PID
+  for ((i = 0; i < READY_TIMEOUT_S * 5; i++)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID" 2>/dev/null
+      SERVER_FAIL="exited at start-up: $(grep -v '^\s*$' "$log" | tail -1 | cut -c1-200)"
+      stop_pid "$SERVER_PID"
+      return 1
+    fi
+    if probe "$kind" "$port"; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  SERVER_FAIL="no correct answer on 127.0.0.1:$port within ${READY_TIMEOUT_S}s (log: $log)"
+  stop_pid "$SERVER_PID"
+  return 1
+}
