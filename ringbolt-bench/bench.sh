@@ -3,7 +3,7 @@
 #
 #   ./ringbolt bench [--quick] [PROFILE...] [options]
 #
-# Profiles (default: all): echo, http, memory, alloc, jmh.
+# Profiles (default: all; with --quick: echo and http): echo, http, memory, alloc, jmh.
 #   echo    TCP echo round trips/s and server CPU per round trip at 1, 64 and 512 connections:
 #           ringbolt io_uring/nio against Netty 4.2 io_uring/epoll/nio
 #   http    wrk/h2load scenarios against Ringbolt serve, Netty HTTP, nginx and a C epoll ceiling
@@ -28,13 +28,13 @@ HARNESS="$BENCH_DIR/harness"
 NATIVE="$BENCH_DIR/target/native"
 cd "$ROOT"
 
-QUICK=0; ROUNDS=""; SERVERS_CSV=""; OUT=""; WRITE_DOC=1
+QUICK=0; ROUNDS=""; HTTP_ROUNDS_OVERRIDE=""; SERVERS_CSV=""; OUT=""; WRITE_DOC=1
 PROFILES=()
 ORIGINAL_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
-    --rounds) ROUNDS="$2"; shift ;;
+    --rounds) ROUNDS="$2"; HTTP_ROUNDS_OVERRIDE="$2"; shift ;;
     --servers) SERVERS_CSV="$2"; shift ;;
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
@@ -44,7 +44,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#PROFILES[@]} -gt 0 ] || PROFILES=(echo http memory alloc jmh)
+if [ ${#PROFILES[@]} -eq 0 ]; then
+  if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh); fi
+fi
 [ "$QUICK" = 1 ] && WRITE_DOC=0
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
@@ -57,6 +59,7 @@ SCRATCH="$(mktemp -d /tmp/ringbolt-bench.XXXXXX)"
 source "$HARNESS/common.sh"
 source "$HARNESS/servers.sh"
 source "$HARNESS/echo.sh"
+source "$HARNESS/http.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -68,12 +71,19 @@ QUIET_PCT=25
 NOISE_RETRY_PCT=20
 ECHO_CONNS=(1 64 512)
 ECHO_SIZE=64
+HTTP_CONNS=256
+HTTP_PIPELINE_DEPTH=16
+HTTP_RATE=20000
 if [ "$QUICK" = 1 ]; then
-  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=3
-  ECHO_JIT_WARMUP_S=1; ECHO_WARMUP_S=0.5; ECHO_DURATION_S=1.5
+  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=3; QUIET_BUDGET_S=20
+  ECHO_JIT_WARMUP_S=0.5; ECHO_WARMUP_S=0.3; ECHO_DURATION_S=1.2
+  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-1}"; HTTP_JIT_WARMUP_S=2; HTTP_WARMUP_S=1; HTTP_DURATION_S=2
+  HTTP_SCENARIOS=(plaintext pipeline)
 else
-  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=15
-  ECHO_JIT_WARMUP_S=3; ECHO_WARMUP_S=1; ECHO_DURATION_S=5
+  ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=10; QUIET_BUDGET_S=150
+  ECHO_JIT_WARMUP_S=2; ECHO_WARMUP_S=1; ECHO_DURATION_S=4
+  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-$ROUNDS}"; HTTP_JIT_WARMUP_S=3; HTTP_WARMUP_S=1; HTTP_DURATION_S=4
+  HTTP_SCENARIOS=("${HTTP_SCENARIOS_ALL[@]}")
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
 
@@ -124,6 +134,7 @@ log "results in $OUT"
 for profile in "${PROFILES[@]}"; do
   case "$profile" in
     echo) mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_echo_profile "${list[@]}" ;;
+    http) mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_http_profile "${list[@]}" ;;
     *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
   esac
 done

@@ -85,6 +85,8 @@ CLK_TCK="$(getconf CLK_TCK)"
 
 # wait_quiet MAX_S: waits until other workloads use less than QUIET_PCT of one CPU, sampled
 # over 1 s, or MAX_S passes. The machine may be shared; a busy neighbour skews every number.
+# All waiting of a run together is capped by QUIET_BUDGET_S, so a neighbour that never stops
+# cannot stretch the run past its time limit; after that, samples are measured and flagged.
 wait_quiet() {
   local max="$1" waited=0 b0 b1 pct
   while :; do
@@ -92,8 +94,9 @@ wait_quiet() {
     pct=$(( (b1 - b0) * 100 / CLK_TCK ))
     [ "$pct" -le "$QUIET_PCT" ] && return 0
     waited=$((waited + 1))
-    if [ "$waited" -ge "$max" ]; then
-      warn "machine still busy (${pct}% of one CPU used by other processes) after ${max}s; measuring anyway"
+    QUIET_BUDGET_S=$((QUIET_BUDGET_S - 1))
+    if [ "$waited" -ge "$max" ] || [ "$QUIET_BUDGET_S" -le 0 ]; then
+      warn "machine still busy (${pct}% of one CPU used by other processes) after ${waited}s; measuring anyway"
       return 0
     fi
     [ "$waited" -eq 1 ] && log "machine busy (${pct}% of one CPU by other processes); waiting up to ${max}s"
@@ -105,8 +108,10 @@ kv() {
   sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"
 }
 
-# noisy LINE: true when other processes used more than NOISE_RETRY_PCT of a CPU in the window.
+# noisy LINE: true when other processes used more than NOISE_RETRY_PCT of a CPU in the window
+# (and the run still has waiting budget left for a second try).
 noisy() {
+  [ "$QUIET_BUDGET_S" -gt 0 ] || return 1
   local v; v="$(kv other_cpu_pct "$1")"
   [ -n "$v" ] && awk -v v="$v" -v t="$NOISE_RETRY_PCT" 'BEGIN {exit !(v > t)}'
 }

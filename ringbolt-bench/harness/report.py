@@ -107,47 +107,100 @@ def metric(rows, key):
     return Cell([num(r.get(key)) for r in rows])
 
 
-# ---- echo ---------------------------------------------------------------------------------
+# ---- echo and http ------------------------------------------------------------------------
+
+ECHO_INTRO = (
+    "Server pinned to CPU 0 with one reactor / event loop; C epoll client (`echo_load`) pinned to "
+    "CPU 1. Median over rounds, min–max in brackets. *Server CPU* is the server process's "
+    "utime+stime over the measured window divided by the round trips in it (lower is better); "
+    "*vs Ringbolt* divides each server's median by Ringbolt's (round trips/s: above 1 is faster "
+    "than Ringbolt; CPU per round trip: above 1 costs more than Ringbolt). *Noise* is CPU used by "
+    "other processes on the machine during the window, in % of one CPU.")
+
+HTTP_INTRO = (
+    "Server pinned to CPU 0 with one reactor / event loop / worker; wrk (one thread) or h2load "
+    "pinned to CPU 1. Median over rounds, min–max in brackets. *Server CPU µs/request* is the "
+    "server process's utime+stime over the run divided by the responses wrk counted (lower is "
+    "better) — the primary figure, since on two cores the client limits requests/s. *vs Ringbolt* "
+    "divides by Ringbolt's median. RSS is the server's resident set after the run.")
+
+HTTP_SCENARIO_TITLES = {
+    "plaintext": "/plaintext, 256 keep-alive connections",
+    "pipeline": "/plaintext pipelined 16 deep, 256 connections",
+    "json": "/json serialised per request, 256 connections (nginx: constant body)",
+    "baseline11": "/baseline11 GET and POST alternating, 256 connections",
+    "churn": "/plaintext, a new connection every 10 requests (Connection: close), 256 connections",
+    "rate": "/plaintext at a fixed rate (h2load --rps), 64 connections",
+}
+
+
+def comparison_table(by_server, columns):
+    """columns: (title, key, digits, spread, ratio?) — ratio columns compare with Ringbolt."""
+    ref = reference_server(by_server)
+    head = ["Server"]
+    for title, key, digits, spread, with_ratio in columns:
+        head.append(title)
+        if with_ratio:
+            head.append("vs Ringbolt")
+    head.append("Rounds")
+    md = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for server, rs in by_server.items():
+        cells = [server]
+        for title, key, digits, spread, with_ratio in columns:
+            cell = metric(rs, key)
+            cells.append(cell.fmt(digits, spread))
+            if with_ratio:
+                ref_value = metric(by_server[ref], key).median if ref else None
+                cells.append(ratio(cell.median, ref_value))
+        cells.append(str(len(rs)))
+        md.append("| " + " | ".join(cells) + " |")
+    return md + [""]
+
 
 def echo_section(rows, out_dir, charts):
     data, unavailable = group(rows, "echo", "conns")
     if not data and not unavailable:
         return []
-    md = ["## Echo: TCP round trips (64-byte message, one in flight per connection)", ""]
-    md += [
-        "Server pinned to CPU 0 with one reactor / event loop; C epoll client pinned to CPU 1. "
-        "Median over rounds, min–max in brackets. *Server CPU* is the server process's "
-        "utime+stime over the measured window divided by the round trips in it (lower is better); "
-        "*vs Ringbolt* divides each server's median by Ringbolt's (for round trips/s above 1 is "
-        "faster than Ringbolt, for CPU per round trip above 1 costs more than Ringbolt). "
-        "*Noise* is CPU used by other processes on the machine during the window, in % of one CPU.",
-        "",
-    ]
+    md = ["## Echo: TCP round trips (64-byte message, one in flight per connection)", "", ECHO_INTRO, ""]
+    columns = [("Round trips/s", "rps", 0, True, True),
+               ("Server CPU µs/round trip", "server_cpu_us_per_rt", 2, True, True),
+               ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
+               ("Server CPU %", "server_cpu_pct", 0, False, False),
+               ("Client CPU %", "client_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
     for conns, by_server in data.items():
-        ref = reference_server(by_server)
-        ref_rps = metric(by_server[ref], "rps").median if ref else None
-        ref_cpu = metric(by_server[ref], "server_cpu_us_per_rt").median if ref else None
-        md.append(f"### {conns} connection{'s' if conns != '1' else ''}")
-        md.append("")
-        md.append("| Server | Round trips/s | vs Ringbolt | Server CPU µs/round trip | vs Ringbolt "
-                  "| p50 µs | p99 µs | Server CPU % | Client CPU % | Noise % | Rounds |")
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for server, rs in by_server.items():
-            rps = metric(rs, "rps")
-            cpu = metric(rs, "server_cpu_us_per_rt")
-            md.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-                server, rps.fmt(0), ratio(rps.median, ref_rps), cpu.fmt(2), ratio(cpu.median, ref_cpu),
-                metric(rs, "p50_us").fmt(0, False), metric(rs, "p99_us").fmt(0, False),
-                metric(rs, "server_cpu_pct").fmt(0, False), metric(rs, "client_cpu_pct").fmt(0, False),
-                metric(rs, "other_cpu_pct").fmt(0, False), len(rs)))
-        md.append("")
+        md += [f"### {conns} connection{'s' if conns != '1' else ''}", ""]
+        md += comparison_table(by_server, columns)
     md += unavailable_lines(unavailable)
-    chart = bar_chart(out_dir, "chart-echo.png", "Echo (64 B, 1 in flight per connection)", data,
-                      [("rps", "round trips/s (higher is better)"),
-                       ("server_cpu_us_per_rt", "server CPU µs per round trip (lower is better)")],
-                      "conns")
-    charts.append(chart)
-    if chart.endswith(".png"):
+    if data:
+        chart = bar_chart(out_dir, "chart-echo.png", "Echo (64 B, 1 in flight per connection)", data,
+                          [("rps", "round trips/s (higher is better)"),
+                           ("server_cpu_us_per_rt", "server CPU µs per round trip (lower is better)")],
+                          "conns")
+        charts.append(chart)
+        md += [f"Chart: `{chart}`", ""]
+    return md
+
+
+def http_section(rows, out_dir, charts):
+    data, unavailable = group(rows, "http", "scenario")
+    if not data and not unavailable:
+        return []
+    md = ["## HTTP/1.1", "", HTTP_INTRO, ""]
+    columns = [("Server CPU µs/request", "server_cpu_us_per_req", 2, True, True),
+               ("Requests/s", "rps", 0, True, True),
+               ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
+               ("RSS KiB", "rss_kb", 0, False, False),
+               ("Server CPU %", "server_cpu_pct", 0, False, False),
+               ("Client CPU %", "client_cpu_pct", 0, False, False)]
+    for scen, by_server in data.items():
+        md += [f"### {scen}: {HTTP_SCENARIO_TITLES.get(scen, scen)}", ""]
+        md += comparison_table(by_server, columns)
+    md += unavailable_lines(unavailable)
+    if data:
+        chart = bar_chart(out_dir, "chart-http.png", "HTTP/1.1", data,
+                          [("server_cpu_us_per_req", "server CPU µs per request (lower is better)"),
+                           ("rps", "requests/s (higher is better)")], "scenario")
+        charts.append(chart)
         md += [f"Chart: `{chart}`", ""]
     return md
 
@@ -232,6 +285,7 @@ def main():
     md.append("")
     charts = []
     md += echo_section(rows, a.out, charts)
+    md += http_section(rows, a.out, charts)
     skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
     if skipped:
         md += ["## Not run", ""] + [f"- profile `{p}`: not implemented in this harness version yet" for p in skipped] + [""]

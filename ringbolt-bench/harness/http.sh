@@ -1,0 +1,176 @@
+# Profile "http": HTTP/1.1 load with wrk (closed loop) and h2load (fixed rate) against
+# Ringbolt's `serve`, the Netty HTTP peer on three transports, nginx and the C ceiling.
+# Primary figure: server CPU µs per request (process utime+stime over the run / responses).
+#
+# Scenarios (name tool path connections):
+#   plaintext   wrk     /plaintext   256 keep-alive
+#   pipeline    wrk     /plaintext   256, 16 requests per write
+#   json        wrk     /json        256 (serialised per request; nginx answers a constant)
+#   baseline11  wrk     /baseline11  256, GET and POST alternating
+#   churn       wrk     /plaintext   256, every 10th request closes its connection
+#   rate        h2load  /plaintext   64 connections at a fixed HTTP_RATE requests/s
+
+HTTP_SCENARIOS_ALL=(plaintext pipeline json baseline11 churn rate)
+
+# scenario_applies SCENARIO SERVER: the C ceiling only answers fixed plaintext; nginx has no
+# application logic for /baseline11.
+scenario_applies() {
+  case "$2:$1" in
+    c-epoll:json|c-epoll:baseline11|nginx:baseline11) return 1 ;;
+  esac
+  return 0
+}
+
+run_http_profile() {
+  local servers=("$@") round name i port sc
+  [ ${#servers[@]} -gt 0 ] || servers=("${HTTP_SERVERS_ALL[@]}")
+  declare -A unavailable=()
+  command -v wrk >/dev/null || { warn "wrk not found (apt-get install wrk): http profile skipped"; echo "profile=http status=skipped reason=wrk not installed" >>"$RESULTS"; return 0; }
+  log "http: servers=${servers[*]} scenarios=${HTTP_SCENARIOS[*]} rounds=$HTTP_ROUNDS warmup=${HTTP_WARMUP_S}s window=${HTTP_DURATION_S}s"
+  for ((round = 1; round <= HTTP_ROUNDS; round++)); do
+    ROUND=$round
+    for i in "${!servers[@]}"; do
+      name="${servers[$i]}"
+      port=$((PORT_BASE + 20 + i))
+      [ -z "${unavailable[$name]:-}" ] || continue
+      step "http round $round/$HTTP_ROUNDS: start $name on :$port"
+      wait_quiet "$QUIET_WAIT_S"
+      if ! start_server http "$name" "$port"; then
+        warn "http: $name unavailable: $SERVER_FAIL"
+        unavailable[$name]=1
+        echo "profile=http server=$name status=unavailable reason=$SERVER_FAIL" >>"$RESULTS"
+        continue
+      fi
+      if [[ "$name" == ringbolt-* || "$name" == netty-* ]]; then
+        step "http round $round/$HTTP_ROUNDS: $name JIT warm-up"
+        http_load plaintext "$port" "$HTTP_JIT_WARMUP_S" >/dev/null || { stop_pid "$SERVER_PID"; die "http: $name failed during warm-up"; }
+      fi
+      for sc in "${HTTP_SCENARIOS[@]}"; do
+        scenario_applies "$sc" "$name" || continue
+        step "http round $round/$HTTP_ROUNDS: $name $sc"
+        http_measure "$name" "$port" "$sc" "$round" || { stop_pid "$SERVER_PID"; die "http: $sc against $name failed"; }
+        kill -0 "$SERVER_PID" 2>/dev/null || die "http: $name died during $sc"
+      done
+      step "http round $round/$HTTP_ROUNDS: stop $name"
+      stop_pid "$SERVER_PID"
+    done
+  done
+}
+
+# http_measure NAME PORT SCENARIO ROUND: warm-up run, then the measured run with the server's
+# CPU time and RSS sampled around it; appends one sample line to RESULTS.
+http_measure() {
+  local name="$1" port="$2" sc="$3" round="$4" attempt
+  http_load "$sc" "$port" "$HTTP_WARMUP_S" >/dev/null || return 1
+  for attempt in 1 2; do
+    http_window "$sc" "$port" || return 1
+    if [ $attempt = 1 ] && noisy "$SAMPLE"; then
+      log "  noisy window ($(kv other_cpu_pct "$SAMPLE")% of a CPU used by other processes); measuring once more"
+      wait_quiet "$QUIET_WAIT_S"
+      continue
+    fi
+    break
+  done
+  log "  $sc: $SAMPLE"
+  echo "profile=http scenario=$sc server=$name round=$round $SAMPLE" >>"$RESULTS"
+}
+
+# http_window SCENARIO PORT: one measured run; sets SAMPLE to its key=value pairs.
+http_window() {
+  local sc="$1" port="$2" line cpu0 cpu1 ticks requests extra=""
+  cpu0="$(process_cpu_ticks "$SERVER_PID")"
+  client_cpu_begin
+  line="$(http_load "$sc" "$port" "$HTTP_DURATION_S")" || return 1
+  client_cpu_end
+  cpu1="$(process_cpu_ticks "$SERVER_PID")"
+  requests="$(kv requests "$line")"
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || { log "  no requests completed: $line"; return 1; }
+  ticks=$((cpu1 - cpu0))
+  extra="server_cpu_us_per_req=$(awk -v t="$ticks" -v h="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.3f", t / h * 1e6 / r}')"
+  extra+=" server_cpu_pct=$(awk -v t="$ticks" -v h="$CLK_TCK" -v d="$(kv duration_s "$line")" 'BEGIN {printf "%.1f", 100 * t / h / d}')"
+  extra+=" client_cpu_pct=$(awk -v c="$CLIENT_CPU_S" -v d="$(kv duration_s "$line")" 'BEGIN {printf "%.1f", 100 * c / d}')"
+  # Noise: CPU used by everything but this server and this client, in % of one CPU.
+  extra+=" other_cpu_pct=$(awk -v b="$BUSY_TICKS" -v t="$ticks" -v h="$CLK_TCK" -v c="$CLIENT_CPU_S" -v d="$(kv duration_s "$line")" 'BEGIN {v = 100 * ((b - t) / h - c) / d; printf "%.1f", v < 0 ? 0 : v}')"
+  extra+=" rss_kb=$(process_rss_kb "$SERVER_PID")"
+  SAMPLE="${line#result } $extra"
+}
+
+# http_load SCENARIO PORT DURATION_S: runs the client pinned to CLIENT_CPU; prints a result line.
+http_load() {
+  local sc="$1" port="$2" dur="$3" url="http://127.0.0.1:$2" script args=() out limit
+  limit=$(awk -v d="$dur" 'BEGIN {printf "%d", d + 30}')
+  if [ "$sc" = rate ]; then
+    http_rate "$port" "$dur" "$limit"
+    return
+  fi
+  case "$sc" in
+    plaintext) script=get.lua; url+=/plaintext ;;
+    pipeline) script=pipeline.lua; url+=/plaintext; args=(-- "$HTTP_PIPELINE_DEPTH") ;;
+    json) script=get.lua; url+=/json ;;
+    baseline11) script=baseline11.lua; url+=/baseline11 ;;
+    churn) script=churn.lua; url+=/plaintext ;;
+    *) die "unknown http scenario '$sc'" ;;
+  esac
+  cat "$HARNESS/wrk/$script" "$HARNESS/wrk/report.lua" >"$SCRATCH/$script"
+  out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" wrk -t1 -c"$HTTP_CONNS" \
+        -d"${dur}s" --timeout 5s -s "$SCRATCH/$script" "$url" "${args[@]}" 2>>"$OUT/harness.log")" || return 1
+  line="$(grep '^result ' <<<"$out")" || { log "  wrk printed no result: $(tr '\n' ' ' <<<"$out")"; return 1; }
+  errors_ok "$line" || return 1
+  echo "$line"
+}
+
+# errors_ok LINE: wrk counts non-2xx answers and socket errors; any of them fails the step
+# (a server that answers 404 or resets connections is not being measured fairly).
+errors_ok() {
+  local k v bad=""
+  for k in err_connect err_status err_timeout err_write; do
+    v="$(kv "$k" "$1")"
+    [ "${v:-0}" = 0 ] || bad+=" $k=$v"
+  done
+  # A read error is how wrk sees a server closing after "Connection: close"; tolerated there.
+  [ -z "$bad" ] && return 0
+  log "  client reported errors:$bad"
+  return 1
+}
+
+# http_rate PORT DURATION_S LIMIT_S: h2load at HTTP_RATE requests/s over 64 connections, latency
+# percentiles from its per-request log.
+http_rate() {
+  local port="$1" dur="$2" limit="$3" clients=64 logf="$SCRATCH/h2load-$port.log" out
+  command -v h2load >/dev/null || { log "  h2load not found (apt-get install nghttp2-client)"; return 1; }
+  rm -f "$logf"
+  out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" h2load --h1 -t 1 -c "$clients" \
+        --rps "$((HTTP_RATE / clients))" -D "$dur" --log-file "$logf" "http://127.0.0.1:$port/plaintext" \
+        2>>"$OUT/harness.log")" || return 1
+  local succeeded failed secs
+  succeeded="$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out")"
+  failed="$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")"
+  secs="$(sed -n 's/^finished in \([0-9.]*\)s.*/\1/p' <<<"$out")"
+  [ -n "$succeeded" ] && [ "${failed:-1}" = 0 ] || { log "  h2load: $(grep -E '^(requests|status codes):' <<<"$out" | tr '\n' ' ')"; return 1; }
+  # Column 3 of the log: microseconds from request start to the end of the response.
+  sort -n -k3,3 "$logf" | awk -v n="$succeeded" -v s="$secs" '
+    { v[NR] = $3 }
+    END {
+      if (NR == 0) exit 1
+      p50 = v[int(NR * 0.50) + 1]; p99 = v[int(NR * 0.99) + 1]; if (p99 == "") p99 = v[NR]
+      printf "result requests=%d duration_s=%.3f rps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f\n", n, s, n / s, p50, p99, v[NR]
+    }'
+}
+
+# Client CPU time: user+sys of the children this shell has reaped, from the `times` builtin,
+# which must run in this shell (a $(...) subshell has children of its own).
+children_cpu_into() {
+  times >"$SCRATCH/times"
+  printf -v "$1" '%s' "$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+    printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$SCRATCH/times")"
+}
+client_cpu_begin() {
+  children_cpu_into CLIENT_CPU_T0
+  BUSY_T0="$(machine_busy_ticks)"
+}
+client_cpu_end() {
+  local t1
+  children_cpu_into t1
+  CLIENT_CPU_S="$(awk -v a="$CLIENT_CPU_T0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')"
+  BUSY_TICKS=$(( $(machine_busy_ticks) - BUSY_T0 ))
+}
