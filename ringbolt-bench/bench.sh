@@ -60,6 +60,8 @@ source "$HARNESS/common.sh"
 source "$HARNESS/servers.sh"
 source "$HARNESS/echo.sh"
 source "$HARNESS/http.sh"
+source "$HARNESS/memory.sh"
+source "$HARNESS/alloc.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -72,6 +74,9 @@ NOISE_RETRY_PCT=20
 ECHO_CONNS=(1 64 512)
 ECHO_SIZE=64
 HTTP_CONNS=256
+MEMORY_CONNS=(10000 50000)
+ALLOC_WARMUP_S=3
+ALLOC_DURATION_S=4
 HTTP_PIPELINE_DEPTH=16
 HTTP_RATE=20000
 if [ "$QUICK" = 1 ]; then
@@ -135,6 +140,13 @@ for profile in "${PROFILES[@]}"; do
   case "$profile" in
     echo) mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_echo_profile "${list[@]}" ;;
     http) mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_http_profile "${list[@]}" ;;
+    memory)
+      raise_fd_limit
+      mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_memory_profile echo "${list[@]}"
+      mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_memory_profile http "${list[@]}" ;;
+    alloc)
+      mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_alloc_profile echo "${list[@]}"
+      mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
     *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
   esac
 done

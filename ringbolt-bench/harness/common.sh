@@ -115,3 +115,17 @@ noisy() {
   local v; v="$(kv other_cpu_pct "$1")"
   [ -n "$v" ] && awk -v v="$v" -v t="$NOISE_RETRY_PCT" 'BEGIN {exit !(v > t)}'
 }
+
+# raise_fd_limit: 50,000 connections need more descriptors than the usual 1024/20000; servers
+# started afterwards inherit the limit. Without CAP_SYS_RESOURCE the hard limit cannot move;
+# then the soft limit goes up to it and FD_LIMIT says what is possible.
+raise_fd_limit() {
+  local want=200000
+  if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want" ]; then
+    ulimit -Hn "$want" 2>/dev/null || prlimit --pid $$ --nofile="$want:$want" 2>/dev/null || true
+  fi
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  FD_LIMIT="$(ulimit -n)"
+  [ "$FD_LIMIT" = unlimited ] && FD_LIMIT=1048576
+  [ "$FD_LIMIT" -ge "$want" ] || warn "file descriptor limit is $FD_LIMIT (hard limit, raising it needs CAP_SYS_RESOURCE); connection counts above $((FD_LIMIT - 2000)) are capped"
+}

@@ -215,6 +215,90 @@ def unavailable_lines(unavailable):
     return md
 
 
+# ---- memory and allocation ----------------------------------------------------------------
+
+def memory_section(rows):
+    md = []
+    for kind in ("echo", "http"):
+        sel = [r for r in rows if r.get("profile") == "memory" and r.get("kind") == kind]
+        if not sel:
+            continue
+        unavailable = OrderedDict((r["server"], r.get("reason", "")) for r in sel if r.get("status") == "unavailable")
+        data = [r for r in sel if not r.get("status")]
+        counts = sorted({int(r["conns"]) for r in data})
+        servers = list(OrderedDict.fromkeys(r["server"] for r in data))
+        what = "TCP echo servers" if kind == "echo" else "HTTP servers (each connection made one keep-alive GET)"
+        md += [f"## Memory per idle connection: {what}", ""]
+        md += [f"Note: {r['reason']}." for r in rows if r.get("profile") == "memory" and r.get("status") == "capped"]
+        if md[-1].startswith("Note:"):
+            md.append("")
+        md += ["Server RSS after a short warm-up, then with N idle connections open (1 s after the last "
+               "one was set up). Bytes/connection = (RSS with N − RSS before) / N. Kernel socket memory "
+               "is not part of RSS. JVM servers also show heap pages touched while the connections "
+               "were accepted.", ""]
+        if data:
+            head = ["Server", "RSS before KiB"]
+            for n in counts:
+                head += [f"RSS @{n:,} KiB", f"bytes/conn @{n:,}"]
+            head += ["vs Ringbolt"]
+            md += ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+            largest = counts[-1]
+            per_conn_at = {r["server"]: num(r["per_conn_bytes"]) for r in data if int(r["conns"]) == largest}
+            ref = reference_server(per_conn_at)
+            for server in servers:
+                rs = {int(r["conns"]): r for r in data if r["server"] == server}
+                base = next(iter(rs.values()))["base_rss_kb"]
+                cells = [server, fmt_num(num(base), 0)]
+                for n in counts:
+                    r = rs.get(n)
+                    cells += [fmt_num(num(r["rss_kb"]), 0) if r else "—", fmt_num(num(r["per_conn_bytes"]), 0) if r else "—"]
+                cells.append(ratio(per_conn_at.get(server), per_conn_at.get(ref)) if ref else "—")
+                md.append("| " + " | ".join(cells) + " |")
+            md.append("")
+        md += unavailable_lines(unavailable)
+    return md
+
+
+def alloc_section(rows):
+    md = []
+    for kind in ("echo", "http"):
+        sel = [r for r in rows if r.get("profile") == "alloc" and r.get("kind") == kind]
+        if not sel:
+            continue
+        unavailable = OrderedDict((r["server"], r.get("reason", "")) for r in sel if r.get("status") == "unavailable")
+        data = [r for r in sel if not r.get("status")]
+        scenarios = list(OrderedDict.fromkeys(r["scenario"] for r in data))
+        servers = list(OrderedDict.fromkeys(r["server"] for r in data))
+        unit = "round trip (64 connections)" if kind == "echo" else "request (wrk, 256 connections)"
+        md += [f"## Heap allocation per {unit}", ""]
+        md += ["Bytes allocated on the Java heap by the server's threads during a load run after a JIT "
+               "warm-up, from the exact per-thread counters of `com.sun.management.ThreadMXBean` read "
+               "by `AllocProbe` (attach API; its own JMX threads excluded), divided by the operations "
+               "the client completed. Lower is better; 0 means allocation-free in steady state.", ""]
+        if data:
+            head = ["Server"]
+            for sc in scenarios:
+                head += [f"{sc} B/op", "vs Ringbolt"]
+            head.append("Top allocating thread")
+            md += ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 2) + "---|"]
+            for server in servers:
+                cells = [server]
+                top = "—"
+                for sc in scenarios:
+                    r = next((x for x in data if x["server"] == server and x["scenario"] == sc), None)
+                    refs = {x["server"]: num(x["bytes_per_op"]) for x in data if x["scenario"] == sc}
+                    ref = reference_server(refs)
+                    v = num(r["bytes_per_op"]) if r else None
+                    cells += [fmt_num(v, 1), ratio(v, refs.get(ref)) if ref else "—"]
+                    if r:
+                        top = r.get("top_thread", "—")
+                cells.append(f"`{top}`")
+                md.append("| " + " | ".join(cells) + " |")
+            md.append("")
+        md += unavailable_lines(unavailable)
+    return md
+
+
 # ---- charts -------------------------------------------------------------------------------
 
 def bar_chart(out_dir, name, title, data, metrics, scenario_label):
@@ -286,6 +370,8 @@ def main():
     charts = []
     md += echo_section(rows, a.out, charts)
     md += http_section(rows, a.out, charts)
+    md += memory_section(rows)
+    md += alloc_section(rows)
     skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
     if skipped:
         md += ["## Not run", ""] + [f"- profile `{p}`: not implemented in this harness version yet" for p in skipped] + [""]

@@ -1,0 +1,60 @@
+# Profile "alloc": heap bytes allocated per request (HTTP) and per round trip (echo) in steady
+# state, for every JVM server. AllocProbe attaches to the server, reads each thread's exact
+# allocated-bytes counter (com.sun.management.ThreadMXBean) before and after a load run, and
+# excludes the threads serving its own JMX connection. Run after a JIT warm-up, so one-off
+# class loading and compilation are not counted; GC timing does not affect the counters.
+
+run_alloc_profile() {
+  local kind="$1"; shift
+  local servers=() name i port sc
+  for name in "$@"; do [[ "$name" == ringbolt-* || "$name" == netty-* ]] && servers+=("$name"); done
+  log "alloc ($kind): servers=${servers[*]}"
+  for i in "${!servers[@]}"; do
+    name="${servers[$i]}"
+    port=$((PORT_BASE + 80 + i))
+    [ "$kind" = http ] && port=$((PORT_BASE + 90 + i))
+    step "alloc $kind: start $name on :$port"
+    ROUND=1
+    if ! start_server "$kind" "$name" "$port"; then
+      warn "alloc: $name unavailable: $SERVER_FAIL"
+      echo "profile=alloc kind=$kind server=$name status=unavailable reason=$SERVER_FAIL" >>"$RESULTS"
+      continue
+    fi
+    if [ "$kind" = echo ]; then
+      step "alloc echo: $name warm-up"
+      run_echo_load "$name" "$port" 64 "$ALLOC_WARMUP_S" 0.5 >/dev/null || { stop_pid "$SERVER_PID"; die "alloc: $name warm-up failed"; }
+      step "alloc echo: $name measured"
+      alloc_measure "$kind" "$name" echo64 round_trips \
+        "$NATIVE/echo_load" --port "$port" --conns 64 --size "$ECHO_SIZE" --warmup 0 --duration "$ALLOC_DURATION_S" --pid "$SERVER_PID"
+    else
+      for sc in plaintext json; do
+        step "alloc http: $name $sc warm-up"
+        http_load "$sc" "$port" "$ALLOC_WARMUP_S" >/dev/null || { stop_pid "$SERVER_PID"; die "alloc: $name $sc warm-up failed"; }
+        step "alloc http: $name $sc measured"
+        cat "$HARNESS/wrk/get.lua" "$HARNESS/wrk/report.lua" >"$SCRATCH/alloc.lua"
+        local path=/plaintext; [ "$sc" = json ] && path=/json
+        alloc_measure "$kind" "$name" "$sc" requests \
+          wrk -t1 -c"$HTTP_CONNS" -d"${ALLOC_DURATION_S}s" -s "$SCRATCH/alloc.lua" "http://127.0.0.1:$port$path"
+      done
+    fi
+    step "alloc $kind: stop $name"
+    stop_pid "$SERVER_PID"
+  done
+}
+
+# alloc_measure KIND NAME SCENARIO COUNT_KEY CMD...: runs CMD under AllocProbe; records bytes
+# per operation, where the operation count is COUNT_KEY of CMD's result line.
+alloc_measure() {
+  local kind="$1" name="$2" sc="$3" key="$4" out ops bytes limit; shift 4
+  limit=$(awk -v d="$ALLOC_DURATION_S" 'BEGIN {printf "%d", d + 40}')
+  out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" "$JAVA_HOME/bin/java" -Xshare:auto -XX:TieredStopAtLevel=1 \
+        -cp "$(bench_class_path)" io.ringbolt.bench.tools.AllocProbe "$SERVER_PID" -- "$@" 2>>"$OUT/harness.log")" \
+    || { stop_pid "$SERVER_PID"; die "alloc: probe or load against $name failed (see $OUT/harness.log)"; }
+  ops="$(kv "$key" "$(grep '^result ' <<<"$out")")"
+  bytes="$(kv alloc_bytes "$(grep '^alloc ' <<<"$out")")"
+  [ -n "$ops" ] && [ "$ops" -gt 0 ] && [ -n "$bytes" ] || die "alloc: no counts from $name ($(tr '\n' ' ' <<<"$out" | cut -c1-300))"
+  local per_op; per_op="$(awk -v b="$bytes" -v n="$ops" 'BEGIN {printf "%.1f", b / n}')"
+  local top; top="$(grep '^alloc ' <<<"$out")"
+  log "  $name $sc: $per_op bytes per operation ($bytes bytes / $ops; top thread $(kv top_thread "$top"))"
+  echo "profile=alloc kind=$kind scenario=$sc server=$name ops=$ops alloc_bytes=$bytes bytes_per_op=$per_op top_thread=$(kv top_thread "$top") top_thread_bytes=$(kv top_thread_bytes "$top")" >>"$RESULTS"
+}
