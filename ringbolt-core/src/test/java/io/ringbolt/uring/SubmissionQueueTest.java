@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SubmissionQueueTest {
 
+    /** An IOSQE bit the kernel does not know: the SQE fails at submission with -EINVAL. */
+    private static final int INVALID_IOSQE_FLAG = 1 << 7;
+
     @Test
     void shouldFlushAndCompleteAllWhenPreparingOneMoreThanCapacity() {
         try (Ring ring = newRing(8, 64)) {
@@ -157,6 +160,40 @@ class SubmissionQueueTest {
 
             assertThat(new CqeCollector(ring).await(1)).containsExactly(new Cqe(1L, 0, 0));
             assertThat(LinuxSocket.openFdCount()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void shouldLeaveRestPendingWhenSubmissionStopsAtFailingSqeWithoutSubmitAll() {
+        RingTestSupport.assumeIoUring();
+        int flags = IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN;
+        try (Ring ring = Ring.create(8, 0, flags)) {
+            ring.sq().prepNop(1L);
+            ring.sq().prepNop(2L);
+            ring.sq().setLastSqeFlags(INVALID_IOSQE_FLAG);
+            ring.sq().prepNop(3L);
+
+            assertThat(ring.submit()).isEqualTo(2);
+            assertThat(ring.sq().pending()).isEqualTo(1);
+
+            assertThat(new CqeCollector(ring).await(3)).containsExactlyInAnyOrder(
+                    new Cqe(1L, 0, 0), new Cqe(2L, -Errno.EINVAL, 0), new Cqe(3L, 0, 0));
+            assertThat(ring.sq().pending()).isZero();
+        }
+    }
+
+    @Test
+    void shouldSubmitWholeBatchWhenSubmitAllDespiteFailingSqe() {
+        try (Ring ring = newRing(8, 0)) {
+            ring.sq().prepNop(1L);
+            ring.sq().prepNop(2L);
+            ring.sq().setLastSqeFlags(INVALID_IOSQE_FLAG);
+            ring.sq().prepNop(3L);
+
+            assertThat(ring.submit()).isEqualTo(3);
+            assertThat(ring.sq().pending()).isZero();
+            assertThat(new CqeCollector(ring).await(3)).containsExactlyInAnyOrder(
+                    new Cqe(1L, 0, 0), new Cqe(2L, -Errno.EINVAL, 0), new Cqe(3L, 0, 0));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.ringbolt.uring.RingTestSupport.Loopback;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Socket ops through the ring: the cancel-then-close sequence, send/recv, connect, shutdown. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RecvCancelTest {
+class RingSocketOpsTest {
 
     private static final int BGID = 4;
     private static final long UD_ACCEPT = 1;
@@ -154,6 +155,54 @@ class RecvCancelTest {
             Cqe last = cqes.awaitUserData(UD_ACCEPT);
             assertThat(last.res()).isEqualTo(-Errno.ECANCELED);
             assertThat(last.has(IoUring.IORING_CQE_F_MORE)).isFalse();
+        }
+    }
+
+    @Test
+    void shouldGatherIovecsWhenSendmsg() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Ring ring = newRing(16, 64); Loopback loopback = new Loopback()) {
+            CqeCollector cqes = new CqeCollector(ring);
+            loopback.acceptVia(ring, cqes, UD_ACCEPT);
+            MemorySegment first = arena.allocateFrom("head-", StandardCharsets.US_ASCII);
+            MemorySegment second = arena.allocateFrom("tail", StandardCharsets.US_ASCII);
+            MemorySegment iov = arena.allocate(32, 8);
+            iov.set(ValueLayout.JAVA_LONG, 0, first.address());
+            iov.set(ValueLayout.JAVA_LONG, 8, 5L);
+            iov.set(ValueLayout.JAVA_LONG, 16, second.address());
+            iov.set(ValueLayout.JAVA_LONG, 24, 4L);
+            // struct msghdr (56 bytes): msg_iov @16, msg_iovlen @24; no name, no control.
+            MemorySegment msghdr = arena.allocate(56, 8);
+            msghdr.set(ValueLayout.JAVA_LONG, 16, iov.address());
+            msghdr.set(ValueLayout.JAVA_LONG, 24, 2L);
+
+            ring.sq().prepSendmsg(loopback.serverFd, msghdr.address(), IoUring.MSG_NOSIGNAL, UD_SEND);
+
+            assertThat(cqes.awaitUserData(UD_SEND)).isEqualTo(new Cqe(UD_SEND, 9, 0));
+            assertThat(new String(loopback.client.getInputStream().readNBytes(9), StandardCharsets.US_ASCII))
+                    .isEqualTo("head-tail");
+        }
+    }
+
+    @Test
+    void shouldPickOneBufferWithoutMoreWhenRecvSelectIsSingleShot() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Ring ring = newRing(16, 64); Loopback loopback = new Loopback();
+             BufferRing buffers = BufferRing.register(ring, BGID, 4, 256, arena.allocate(4096, 4096),
+                     arena.allocate(4 * 256))) {
+            CqeCollector cqes = new CqeCollector(ring);
+            loopback.acceptVia(ring, cqes, UD_ACCEPT);
+            ring.sq().prepRecvSelect(loopback.serverFd, BGID, UD_RECV);
+            loopback.client.getOutputStream().write("single".getBytes(StandardCharsets.US_ASCII));
+
+            Cqe cqe = cqes.awaitUserData(UD_RECV);
+
+            assertThat(cqe.res()).isEqualTo(6);
+            assertThat(cqe.has(IoUring.IORING_CQE_F_BUFFER)).isTrue();
+            assertThat(cqe.has(IoUring.IORING_CQE_F_MORE)).isFalse();
+            buffers.onConsumed(cqe.bid());
+            byte[] received = buffers.bufferMemory().asSlice(buffers.bufferOffset(cqe.bid()), 6)
+                    .toArray(ValueLayout.JAVA_BYTE);
+            assertThat(new String(received, StandardCharsets.US_ASCII)).isEqualTo("single");
+            assertThat(buffers.kernelOwned()).isEqualTo(3);
         }
     }
 }
