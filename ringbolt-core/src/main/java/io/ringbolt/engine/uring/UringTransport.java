@@ -6,6 +6,9 @@ import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.Transport;
 import io.ringbolt.engine.runtime.TransportServer;
+import io.ringbolt.engine.BackendUnavailableException;
+import io.ringbolt.uring.Errno;
+import io.ringbolt.uring.IoUringException;
 import io.ringbolt.uring.IoUringProbe;
 import io.ringbolt.uring.LinuxSocket;
 
@@ -111,6 +114,12 @@ public final class UringTransport implements Transport {
                 for (int fd : acceptorFds) {
                     LinuxSocket.close(fd);
                 }
+            }
+            if (e instanceof IoUringException iue && (iue.errno() == Errno.ENOMEM || iue.errno() == Errno.EPERM
+                    || iue.errno() == Errno.ENOSYS)) {
+                // The probe passed but this configuration cannot get its rings: that is
+                // "unavailable" (AUTO falls back), not a bug.
+                throw new BackendUnavailableException(iue.getMessage());
             }
             throw new IOException("io_uring backend failed to start: " + e.getMessage(), e);
         }
