@@ -16,7 +16,8 @@
 #   --servers a,b,...    restrict the contenders (names as in the result tables)
 #   --out DIR            results directory (default bench-results/<timestamp>)
 #   --no-doc             do not rewrite BENCHMARKS.md (full runs rewrite it; quick runs never do)
-# Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1).
+# Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1),
+#   JMH_FILTER (a JMH benchmark regexp, default io.ringbolt.bench.jmh).
 #
 # Every process started here is pinned, bounded by a timeout and stopped on exit; all load
 # targets 127.0.0.1.
@@ -62,6 +63,7 @@ source "$HARNESS/echo.sh"
 source "$HARNESS/http.sh"
 source "$HARNESS/memory.sh"
 source "$HARNESS/alloc.sh"
+source "$HARNESS/jmh.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -84,11 +86,13 @@ if [ "$QUICK" = 1 ]; then
   ECHO_JIT_WARMUP_S=0.5; ECHO_WARMUP_S=0.3; ECHO_DURATION_S=1.2
   HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-1}"; HTTP_JIT_WARMUP_S=2; HTTP_WARMUP_S=1; HTTP_DURATION_S=2
   HTTP_SCENARIOS=(plaintext pipeline)
+  JMH_WARMUP_ITERS=1; JMH_ITERS=2; JMH_ITER_TIME=1s
 else
   ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=10; QUIET_BUDGET_S=150
   ECHO_JIT_WARMUP_S=2; ECHO_WARMUP_S=1; ECHO_DURATION_S=4
   HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-$ROUNDS}"; HTTP_JIT_WARMUP_S=3; HTTP_WARMUP_S=1; HTTP_DURATION_S=4
   HTTP_SCENARIOS=("${HTTP_SCENARIOS_ALL[@]}")
+  JMH_WARMUP_ITERS=2; JMH_ITERS=3; JMH_ITER_TIME=1s
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
 
@@ -147,6 +151,7 @@ for profile in "${PROFILES[@]}"; do
     alloc)
       mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_alloc_profile echo "${list[@]}"
       mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
+    jmh) run_jmh_profile ;;
     *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
   esac
 done

@@ -299,6 +299,35 @@ def alloc_section(rows):
     return md
 
 
+# ---- jmh ----------------------------------------------------------------------------------
+
+def jmh_section(rows, out_dir):
+    if not any(r.get("profile") == "jmh" and r.get("file") for r in rows):
+        return []
+    import json
+    path = os.path.join(out_dir, "jmh.json")
+    if not os.path.exists(path):
+        return ["## JMH micro-benchmarks", "", f"No `{path}`.", ""]
+    with open(path) as f:
+        results = json.load(f)
+    md = ["## JMH micro-benchmarks", ""]
+    md += ["One fork pinned to CPU 0, average time per operation; *alloc B/op* is "
+           "`gc.alloc.rate.norm` from `-prof gc` (≈0 means allocation-free). `UringNopBenchmark` "
+           "scores are per batch of `batch` NOPs (one `io_uring_enter` per batch).", ""]
+    md += ["| Benchmark | Params | Score | ± Error | Unit | Alloc B/op |", "|---|---|---:|---:|---|---:|"]
+    for r in results:
+        name = r["benchmark"].replace("io.ringbolt.bench.jmh.", "")
+        params = ", ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items()) or "—"
+        pm = r["primaryMetric"]
+        alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm", {}).get("score")
+        err = pm.get("scoreError")
+        err_text = f"{err:,.2f}" if isinstance(err, (int, float)) and err == err else "—"
+        md.append(f"| {name} | {params} | {pm['score']:,.2f} | {err_text} | {pm['scoreUnit']} | "
+                  f"{'—' if alloc is None else f'{alloc:,.1f}'} |")
+    md.append("")
+    return md
+
+
 # ---- charts -------------------------------------------------------------------------------
 
 def bar_chart(out_dir, name, title, data, metrics, scenario_label):
@@ -372,6 +401,7 @@ def main():
     md += http_section(rows, a.out, charts)
     md += memory_section(rows)
     md += alloc_section(rows)
+    md += jmh_section(rows, a.out)
     skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
     if skipped:
         md += ["## Not run", ""] + [f"- profile `{p}`: not implemented in this harness version yet" for p in skipped] + [""]
