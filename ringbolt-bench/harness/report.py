@@ -328,6 +328,34 @@ def jmh_section(rows, out_dir):
     return md
 
 
+# ---- method -------------------------------------------------------------------------------
+
+def method_section(out_dir):
+    md = ["## How the servers were run", ""]
+    md += ["Each server gets CPU 0 (`taskset -c 0`) and one event loop / reactor / worker; load "
+           "generators get CPU 1. All JVMs: same JDK and `-Xms512m -Xmx512m -XX:+UseParallelGC`; "
+           "Netty additionally gets the flags it needs to run at its best on JDK 25 (Unsafe, "
+           "`java.nio` opened, leak detection off). nginx runs as one process "
+           "(`master_process off`, one worker). Servers are restarted for every round and rounds "
+           "are interleaved (A B C … A B C …). Before each server start the harness waits (bounded) "
+           "for other processes to quiet down, and a window in which they used more than 20% of a "
+           "CPU is measured once more.", ""]
+    logs = os.path.join(out_dir, "logs")
+    cmds = OrderedDict()
+    if os.path.isdir(logs):
+        for name in sorted(os.listdir(logs)):
+            if name.endswith(".cmd"):
+                key = name.split("-r")[0]
+                if key not in cmds:
+                    with open(os.path.join(logs, name)) as f:
+                        cmds[key] = f.read().strip().lstrip("# ")
+    if cmds:
+        md += ["Command lines (first round):", "", "```"]
+        md += [f"{k}: {v}" for k, v in cmds.items()]
+        md += ["```", ""]
+    return md
+
+
 # ---- charts -------------------------------------------------------------------------------
 
 def bar_chart(out_dir, name, title, data, metrics, scenario_label):
@@ -402,6 +430,7 @@ def main():
     md += memory_section(rows)
     md += alloc_section(rows)
     md += jmh_section(rows, a.out)
+    md += method_section(a.out)
     skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
     if skipped:
         md += ["## Not run", ""] + [f"- profile `{p}`: not implemented in this harness version yet" for p in skipped] + [""]

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,6 +33,9 @@ import java.time.format.DateTimeFormatter;
  */
 final class BenchHttpHandler extends ChannelInboundHandlerAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Header validation off: every header here is a constant known to be valid. */
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
     private static final AsciiString SERVER = AsciiString.cached("netty");
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
     private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
@@ -161,7 +165,7 @@ final class BenchHttpHandler extends ChannelInboundHandlerAdapter {
 
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
                                 AsciiString contentType, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, false);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, HEADERS, TRAILERS);
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.SERVER, SERVER);
         h.set(HttpHeaderNames.DATE, currentDate());
