@@ -302,8 +302,19 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private static final class ScheduledTask implements Cancellable, Runnable {
+        private static final VarHandle CANCELLED;
+
+        static {
+            try {
+                CANCELLED = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "cancelled", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Runnable task;
         private final long deadlineNs;
+        /** Set once, by whichever of run() and cancel() comes first (CAS, so never both). */
         private volatile boolean cancelled;
         private volatile TimerQueue.Timer timer;
 
@@ -320,18 +331,16 @@ public abstract class AbstractReactor implements Reactor {
 
         @Override
         public void run() {
-            if (!cancelled) {
-                cancelled = true;
+            if (CANCELLED.compareAndSet(this, false, true)) {
                 task.run();
             }
         }
 
         @Override
         public boolean cancel() {
-            if (cancelled) {
+            if (!CANCELLED.compareAndSet(this, false, true)) {
                 return false;
             }
-            cancelled = true;
             TimerQueue.Timer t = timer;
             if (t != null) {
                 t.cancel();
