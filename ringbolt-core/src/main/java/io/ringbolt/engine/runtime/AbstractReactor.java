@@ -134,8 +134,15 @@ public abstract class AbstractReactor implements Reactor {
      * @return true if every connection closed on its own within the grace period
      */
     public final boolean awaitTermination(long timeoutNs) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + timeoutNs;
         try {
-            return terminated.get(timeoutNs, TimeUnit.NANOSECONDS);
+            boolean clean = terminated.get(timeoutNs, TimeUnit.NANOSECONDS);
+            // terminated completes in run()'s finally, while the thread still runs; callers
+            // (Engine.stop) promise that the thread has ended when they return.
+            if (Thread.currentThread() != thread) {
+                thread.join(java.time.Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
+            }
+            return clean;
         } catch (ExecutionException e) {
             return false;
         } catch (TimeoutException e) {
