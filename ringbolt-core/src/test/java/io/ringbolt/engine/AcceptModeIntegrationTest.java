@@ -1,0 +1,58 @@
+package io.ringbolt.engine;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Both accept modes serve every connection on several reactors. */
+@Timeout(60)
+class AcceptModeIntegrationTest {
+    private static final int REACTORS = 3;
+    private static final int CONNECTIONS = 64;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("io.ringbolt.engine.TestBackends#withAcceptModes")
+    void connectionsAreServedOnEveryReactor(Backend backend, AcceptMode mode) throws Exception {
+        Recorder rec = Recorder.echo();
+        String prefix = TestEngines.uniquePrefix();
+        try (Engine engine = TestEngines.loopback(backend, rec).reactors(REACTORS).acceptMode(mode)
+                .threadNamePrefix(prefix).start()) {
+            assertThat(engine.config().acceptMode()).isEqualTo(mode);
+            if (backend == Backend.NIO) {
+                assertThat(Threads.alive(prefix + "-acceptor")).as("acceptor thread")
+                        .hasSize(mode == AcceptMode.ACCEPTOR ? 1 : 0);
+            }
+            InetSocketAddress address = TestEngines.address(engine);
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    Socket s = Clients.connect(address);
+                    sockets.add(s);
+                    Clients.assertEcho(s, ("connection " + i).getBytes(StandardCharsets.US_ASCII));
+                }
+                assertThat(engine.stats().openConnections()).isEqualTo(CONNECTIONS);
+                if (mode == AcceptMode.ACCEPTOR) {
+                    // Round-robin: every reactor got its share. (With REUSEPORT the kernel
+                    // hashes the 4-tuple, so no distribution is promised.)
+                    assertThat(rec.openedPerReactor()).as("connections per reactor").hasSize(REACTORS);
+                    assertThat(rec.openedPerReactor().values()).allSatisfy(n -> assertThat(n).isPositive());
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+            Await.until("all closed", Duration.ofSeconds(10), () -> engine.stats().openConnections() == 0, engine::stats);
+        }
+        assertThat(Threads.alive(prefix + "-")).as("engine threads after stop").isEmpty();
+    }
+}

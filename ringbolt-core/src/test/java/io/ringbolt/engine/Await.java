@@ -1,0 +1,62 @@
+package io.ringbolt.engine;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waiting without sleeps-as-synchronisation: bounded polling of a condition, reactor round trips. */
+public final class Await {
+    private Await() {
+    }
+
+    /**
+     * Polls {@code condition} every millisecond until it holds.
+     *
+     * @throws AssertionError naming {@code what} and the last observed value when it does not
+     *                        hold within {@code timeout}
+     */
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #until(String, Duration, BooleanSupplier)}, reporting {@code state} on failure. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<Object> state) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " " + state.get());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /**
+     * Runs {@code task} on {@code reactor}'s thread and returns its result. Because tasks run at
+     * the start of a loop iteration, a round trip also proves that the reactor finished the
+     * iteration it was in (events dispatched, flush step done).
+     */
+    public static <T> T onReactor(Reactor reactor, Callable<T> task) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        reactor.execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Two round trips on every reactor: everything they had queued or ready has been handled. */
+    public static void quiesce(Engine engine) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            for (Reactor r : engine.reactors()) {
+                onReactor(r, () -> null);
+            }
+        }
+    }
+}
