@@ -1,6 +1,7 @@
 package io.ringbolt.engine;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Invalid settings fail fast with a message that starts with the offending key. */
+@Timeout(10)
 class EngineConfigTest {
 
     static Stream<Arguments> invalidSettings() {
