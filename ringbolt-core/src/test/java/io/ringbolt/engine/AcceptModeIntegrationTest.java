@@ -55,4 +55,32 @@ class AcceptModeIntegrationTest {
         }
         assertThat(Threads.alive(prefix + "-")).as("engine threads after stop").isEmpty();
     }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("io.ringbolt.engine.TestBackends#withAcceptModes")
+    void fullReactorClosesNewConnectionsAtOnce(Backend backend, AcceptMode mode) throws Exception {
+        Recorder rec = Recorder.echo();
+        try (Engine engine = TestEngines.loopback(backend, rec).acceptMode(mode).maxConnectionsPerReactor(2).start();
+             Socket first = Clients.connect(TestEngines.address(engine));
+             Socket second = Clients.connect(TestEngines.address(engine))) {
+            Clients.assertEcho(first, "1".getBytes(StandardCharsets.US_ASCII));
+            Clients.assertEcho(second, "2".getBytes(StandardCharsets.US_ASCII));
+
+            try (Socket third = Clients.connect(TestEngines.address(engine))) {
+                // The kernel completed the handshake; the engine closes the socket unread.
+                try {
+                    assertThat(third.getInputStream().read()).isEqualTo(-1);
+                } catch (java.net.SocketException e) {
+                    assertThat(e.getMessage()).contains("reset");
+                }
+            }
+            Await.until("the refusal to be counted", Duration.ofSeconds(10),
+                    () -> engine.stats().rejectedTotal() == 1, engine::stats);
+            assertThat(rec.openedConnections()).hasSize(2);
+
+            first.close();
+            Await.until("a free slot", Duration.ofSeconds(10), () -> engine.stats().openConnections() == 1, engine::stats);
+            Clients.echoOnce(TestEngines.address(engine), "room again".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
 }
