@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * each socket into the same reactor. Reactor thread only.
  */
 final class NioListener implements NioSelectable {
+    private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     /** Accepts per readiness event, so that a connection storm cannot starve the loop. */
     static final int MAX_ACCEPTS_PER_EVENT = 64;
     /** Pause after an accept error such as EMFILE, which would otherwise be reported at once again. */
@@ -55,7 +56,7 @@ final class NioListener implements NioSelectable {
         }
         // Level-triggered: while the cause lasts (typically EMFILE) the selector would report
         // the listener ready on every iteration, so stop watching it for a moment.
-        System.getLogger("io.ringbolt.engine").log(System.Logger.Level.WARNING,
+        LOG.log(System.Logger.Level.WARNING,
                 reactor.threadName() + ": accept on " + channel + " failed; pausing accepts for "
                         + ACCEPT_BACKOFF_MS + " ms: " + e);
         key.interestOps(0);
