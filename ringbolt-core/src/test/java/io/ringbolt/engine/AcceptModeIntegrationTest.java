@@ -83,4 +83,36 @@ class AcceptModeIntegrationTest {
             Clients.echoOnce(TestEngines.address(engine), "room again".getBytes(StandardCharsets.US_ASCII));
         }
     }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("io.ringbolt.engine.TestBackends#withAcceptModes")
+    void portZeroGivesEveryReuseportListenerTheSamePort(Backend backend, AcceptMode mode) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/proc/net/tcp").canRead(), "needs /proc/net/tcp");
+        try (Engine engine = TestEngines.loopback(backend, c -> new EchoTestHandler())
+                .reactors(REACTORS).acceptMode(mode).start()) {
+            assertThat(listeningSockets(engine.port()))
+                    .as("listening sockets on port " + engine.port())
+                    .isEqualTo(mode == AcceptMode.REUSEPORT ? REACTORS : 1);
+        }
+    }
+
+    /**
+     * LISTEN sockets (state 0A) on 127.0.0.1:{@code port} in /proc/net/tcp and tcp6 (where
+     * dual-stack sockets show it as ::ffff:127.0.0.1, which also ends in 0100007F).
+     */
+    private static long listeningSockets(int port) throws java.io.IOException {
+        String portHex = String.format("0100007F:%04X", port);
+        long n = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            java.nio.file.Path p = java.nio.file.Path.of(table);
+            if (!java.nio.file.Files.isReadable(p)) {
+                continue;
+            }
+            n += java.nio.file.Files.readAllLines(p).stream().skip(1)
+                    .map(line -> line.trim().split("\\s+"))
+                    .filter(f -> f[1].endsWith(portHex) && f[3].equals("0A"))
+                    .count();
+        }
+        return n;
+    }
 }
