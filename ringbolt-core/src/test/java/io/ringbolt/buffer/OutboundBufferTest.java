@@ -125,6 +125,22 @@ class OutboundBufferTest {
     }
 
     @Test
+    void writesOnlyTheRemainingBytesOfABuffer() {
+        byte[] data = bytes(100, 7);
+        ByteBuffer direct = ByteBuffer.allocateDirect(200).put(data);
+        direct.position(10).limit(60);
+        ByteBuffer heap = ByteBuffer.wrap(new byte[300], 50, 100).slice().put(data).position(60).limit(100);
+        out.write(direct);
+        out.write(heap);
+        assertThat(direct.position()).isEqualTo(60);
+        assertThat(heap.position()).isEqualTo(100);
+        byte[] expected = new byte[90];
+        System.arraycopy(data, 10, expected, 0, 50);
+        System.arraycopy(data, 60, expected, 50, 40);
+        assertThat(viaNio()).isEqualTo(expected);
+    }
+
+    @Test
     void growsFarPastOneChunkAndReleaseReturnsEverything() {
         byte[] data = bytes(CHUNK * 50 + 1, 6);
         out.write(data, 0, data.length);
