@@ -37,7 +37,18 @@ class BackpressureIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void slowReaderKeepsServerMemoryBounded(Backend backend) throws Exception {
-        Recorder rec = Recorder.echo();
+        // Echo, and sample the reactor's chunk memory after every write: output chunks are all
+        // this connection holds (echo keeps no input).
+        AtomicLong maxChunkBytes = new AtomicLong();
+        Recorder rec = new Recorder(c -> new EchoTestHandler() {
+            @Override
+            public int onData(Connection connection, ByteView data) {
+                int n = super.onData(connection, data);
+                var pool = ((AbstractReactor) connection.reactor()).chunkPool();
+                maxChunkBytes.accumulateAndGet((long) pool.inUse() * pool.chunkSize(), Math::max);
+                return n;
+            }
+        });
         long bound = HIGH + BUFFER_SIZE + CHUNK_SIZE;
         try (Engine engine = TestEngines.loopback(backend, rec)
                 .writeWaterMarks(LOW, HIGH)
@@ -66,6 +77,9 @@ class BackpressureIntegrationTest {
             readAndVerify(s.getInputStream());
             writer.get();
             assertThat(rec.maxPendingWriteBytes()).as("most output ever pending").isLessThanOrEqualTo(bound);
+            // Pending bytes span at most (chunk - 1) + high + buffer from the head chunk's start;
+            // with high and buffer whole chunks that fits in bound's worth of chunks.
+            assertThat(maxChunkBytes.get()).as("most chunk memory ever in use").isLessThanOrEqualTo(bound);
             assertThat(engine.stats().bytesSent()).isEqualTo(TOTAL);
         }
     }
