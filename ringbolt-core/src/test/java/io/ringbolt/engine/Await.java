@@ -34,11 +34,7 @@ public final class Await {
         }
     }
 
-    /**
-     * Runs {@code task} on {@code reactor}'s thread and returns its result. Because tasks run at
-     * the start of a loop iteration, a round trip also proves that the reactor finished the
-     * iteration it was in (events dispatched, flush step done).
-     */
+    /** Runs {@code task} on {@code reactor}'s thread and returns its result. */
     public static <T> T onReactor(Reactor reactor, Callable<T> task) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         reactor.execute(() -> {
@@ -51,11 +47,20 @@ public final class Await {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    /** Two round trips on every reactor: everything they had queued or ready has been handled. */
+    /**
+     * Returns once every reactor has finished the loop iteration it is in now, poll included:
+     * whatever it was handling when this was called (events, closes, a backend's deferred fd
+     * release) is done. A single round trip would not prove it, since the reactor may run a
+     * task submitted in reply in the same batch of tasks; a new value of the loop clock
+     * ({@link Reactor#nanoTime()}, taken at the start of each iteration) does.
+     */
     public static void quiesce(Engine engine) throws Exception {
-        for (int i = 0; i < 2; i++) {
-            for (Reactor r : engine.reactors()) {
-                onReactor(r, () -> null);
+        for (Reactor r : engine.reactors()) {
+            long iterationStart = onReactor(r, r::nanoTime);
+            for (int i = 0; onReactor(r, r::nanoTime) == iterationStart; i++) {
+                if (i == 100_000) {
+                    throw new AssertionError(r + " did not start a new loop iteration");
+                }
             }
         }
     }
