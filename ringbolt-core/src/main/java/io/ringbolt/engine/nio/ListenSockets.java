@@ -10,13 +10,24 @@ final class ListenSockets {
     private ListenSockets() {
     }
 
-    /** True when this platform's server sockets accept SO_REUSEPORT. */
-    static boolean reusePortSupported() {
+    /**
+     * Why REUSEPORT mode cannot work here, or null when it can. It needs SO_REUSEPORT with
+     * Linux semantics: the kernel spreads incoming connections over the sockets of the group.
+     * The BSDs and macOS accept the option but hand every connection to one socket.
+     */
+    static String reusePortUnavailableCause() {
         try (ServerSocketChannel ch = ServerSocketChannel.open()) {
-            return ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                return "SO_REUSEPORT is not supported on this platform";
+            }
         } catch (IOException e) {
-            return false;
+            return "SO_REUSEPORT could not be probed: " + e.getMessage();
         }
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            return "SO_REUSEPORT does not spread connections over sockets on " + os;
+        }
+        return null;
     }
 
     /**

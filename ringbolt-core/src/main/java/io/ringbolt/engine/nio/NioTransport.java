@@ -20,8 +20,9 @@ import java.util.List;
  *
  * <p>Listeners: in REUSEPORT mode every reactor binds its own socket to each address with
  * SO_REUSEPORT (port 0: the first socket picks the port, the others bind to it) and accepts on
- * its own thread. In ACCEPTOR mode, or where SO_REUSEPORT is missing, one acceptor thread owns
- * one socket per address and deals accepted sockets round-robin to the reactors.
+ * its own thread. In ACCEPTOR mode, or where SO_REUSEPORT is missing or does not balance (not
+ * Linux), one acceptor thread owns one socket per address and deals accepted sockets
+ * round-robin to the reactors.
  */
 public final class NioTransport implements Transport {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
@@ -44,10 +45,12 @@ public final class NioTransport implements Transport {
     @Override
     public TransportServer start(EngineConfig config, HandlerFactory handlerFactory) throws IOException {
         AcceptMode mode = config.acceptMode();
-        if (mode == AcceptMode.REUSEPORT && !config.bindAddresses().isEmpty() && !ListenSockets.reusePortSupported()) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "ringbolt: SO_REUSEPORT is not supported on this platform; accepting with one acceptor thread instead");
-            mode = AcceptMode.ACCEPTOR;
+        if (mode == AcceptMode.REUSEPORT && !config.bindAddresses().isEmpty()) {
+            String cause = ListenSockets.reusePortUnavailableCause();
+            if (cause != null) {
+                LOG.log(System.Logger.Level.WARNING, "ringbolt: " + cause + "; accepting with one acceptor thread instead");
+                mode = AcceptMode.ACCEPTOR;
+            }
         }
         int reactorCount = config.reactorCount();
         List<ServerSocketChannel> opened = new ArrayList<>();
