@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,6 +82,44 @@ class BackpressureIntegrationTest {
             // with high and buffer whole chunks that fits in bound's worth of chunks.
             assertThat(maxChunkBytes.get()).as("most chunk memory ever in use").isLessThanOrEqualTo(bound);
             assertThat(engine.stats().bytesSent()).isEqualTo(TOTAL);
+        }
+    }
+
+    /**
+     * Regression: a handler that stops consuming pipelined requests while unwritable (keeping
+     * the rest) and resumes reading when writable must get its kept requests presented again,
+     * even though the peer, waiting for responses, sends nothing more.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void keptRequestsArePresentedAgainWhenReadingResumes(Backend backend) throws Exception {
+        int requests = 64;
+        byte[] response = Payloads.random(64 * 1024, 7);
+        ConnectionHandler pipelined = new ConnectionHandler() {
+            @Override
+            public int onData(Connection c, ByteView data) {
+                int answered = 0;
+                while (answered < data.length() && c.isWritable()) {
+                    c.write(response);
+                    answered++;
+                }
+                c.flush();
+                return answered; // one byte per request; the unanswered ones are kept
+            }
+
+            @Override
+            public void onWritabilityChanged(Connection c, boolean writable) {
+                c.setReadEnabled(writable);
+            }
+        };
+        try (Engine engine = TestEngines.loopback(backend, c -> pipelined).writeWaterMarks(LOW, HIGH).start();
+             Socket s = Clients.connect(TestEngines.address(engine))) {
+            s.getOutputStream().write(new byte[requests]); // all requests at once, then only read
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < requests; i++) {
+                byte[] got = Clients.readExactly(in, response.length);
+                assertThat(java.util.Arrays.equals(got, response)).as("response " + i).isTrue();
+            }
         }
     }
 

@@ -151,6 +151,29 @@ class AbstractConnectionTest {
     }
 
     @Test
+    void keptInputIsPresentedAgainWhenReadingResumesWithoutNewBytes() throws Exception {
+        start();
+        handler.consume = v -> 0; // declines everything while "paused"
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "GET /a\nGET /b\n");
+        });
+        handler.consume = v -> v.length();
+        reactor.run(() -> c.setReadEnabled(true));
+        reactor.run(() -> { }); // the re-presentation runs as a task of a later iteration
+        assertThat(handler.events).containsExactly("open", "data GET /a\nGET /b\n", "data GET /a\nGET /b\n");
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).isZero();
+        // Enabling again with nothing kept presents nothing.
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            c.setReadEnabled(true);
+        });
+        reactor.run(() -> { });
+        assertThat(handler.events).hasSize(3);
+    }
+
+    @Test
     void keptInputBeyondTheLimitClosesWithOverflow() throws Exception {
         start(Engine.builder().bufferSize(256).maxReceiveBufferBytes(256));
         handler.consume = v -> 0;
