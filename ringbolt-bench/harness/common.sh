@@ -116,6 +116,15 @@ noisy() {
   [ -n "$v" ] && awk -v v="$v" -v t="$NOISE_RETRY_PCT" 'BEGIN {exit !(v > t)}'
 }
 
+# quieter LINE_A LINE_B: the sample during which other processes used less CPU.
+quieter() {
+  if awk -v a="$(kv other_cpu_pct "$1")" -v b="$(kv other_cpu_pct "$2")" 'BEGIN {exit !(b <= a)}'; then
+    echo "$2"
+  else
+    echo "$1"
+  fi
+}
+
 # raise_fd_limit: 50,000 connections need more descriptors than the usual 1024/20000; servers
 # started afterwards inherit the limit. Without CAP_SYS_RESOURCE the hard limit cannot move;
 # then the soft limit goes up to it and FD_LIMIT says what is possible.

@@ -60,17 +60,17 @@ run_http_profile() {
 # http_measure NAME PORT SCENARIO ROUND: warm-up run, then the measured run with the server's
 # CPU time and RSS sampled around it; appends one sample line to RESULTS.
 http_measure() {
-  local name="$1" port="$2" sc="$3" round="$4" attempt
+  local name="$1" port="$2" sc="$3" round="$4"
   http_load "$sc" "$port" "$HTTP_WARMUP_S" >/dev/null || return 1
-  for attempt in 1 2; do
+  local first
+  http_window "$sc" "$port" || return 1
+  if noisy "$SAMPLE"; then
+    log "  noisy window ($(kv other_cpu_pct "$SAMPLE")% of a CPU used by other processes); measuring once more"
+    first="$SAMPLE"
+    wait_quiet "$QUIET_WAIT_S"
     http_window "$sc" "$port" || return 1
-    if [ $attempt = 1 ] && noisy "$SAMPLE"; then
-      log "  noisy window ($(kv other_cpu_pct "$SAMPLE")% of a CPU used by other processes); measuring once more"
-      wait_quiet "$QUIET_WAIT_S"
-      continue
-    fi
-    break
-  done
+    SAMPLE="$(quieter "$first" "$SAMPLE")"
+  fi
   log "  $sc: $SAMPLE"
   echo "profile=http scenario=$sc server=$name round=$round $SAMPLE" >>"$RESULTS"
 }

@@ -9,6 +9,7 @@ Every table shows the median over rounds with min-max, and each server's ratio t
 so and carries on.
 """
 import argparse
+import re
 import os
 import statistics
 import sys
@@ -115,7 +116,9 @@ ECHO_INTRO = (
     "utime+stime over the measured window divided by the round trips in it (lower is better); "
     "*vs Ringbolt* divides each server's median by Ringbolt's (round trips/s: above 1 is faster "
     "than Ringbolt; CPU per round trip: above 1 costs more than Ringbolt). *Noise* is CPU used by "
-    "other processes on the machine during the window, in % of one CPU.")
+    "other processes on the machine during the window, in % of one CPU; interference only ever "
+    "makes a server look slower, so on a busy machine the max round trips/s and the min CPU are "
+    "the least disturbed figures.")
 
 HTTP_INTRO = (
     "Server pinned to CPU 0 with one reactor / event loop / worker; wrk (one thread) or h2load "
@@ -345,7 +348,7 @@ def method_section(out_dir):
     if os.path.isdir(logs):
         for name in sorted(os.listdir(logs)):
             if name.endswith(".cmd"):
-                key = name.split("-r")[0]
+                key = re.sub(r"-r\d+\.log\.cmd$", "", name)
                 if key not in cmds:
                     with open(os.path.join(logs, name)) as f:
                         cmds[key] = f.read().strip().lstrip("# ")
@@ -418,6 +421,10 @@ def main():
     md = ["# Ringbolt benchmarks", ""]
     md.append(f"Command: `{run_info.get('command', '?')}` — started {run_info.get('started', '?')}, "
               f"finished {run_info.get('finished', '?')}.")
+    md.append("")
+    md.append("Reproduce with `./ringbolt bench` (full run, rewrites this file, under 20 minutes) or "
+              "`./ringbolt bench --quick [echo|http|memory|alloc|jmh]` (under 3 minutes, writes only "
+              "`bench-results/<timestamp>/`). Harness: `ringbolt-bench/bench.sh`; method notes at the end.")
     md.append("")
     md.append("## Machine")
     md.append("")
