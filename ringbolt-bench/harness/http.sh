@@ -61,7 +61,9 @@ run_http_profile() {
 # CPU time and RSS sampled around it; appends one sample line to RESULTS.
 http_measure() {
   local name="$1" port="$2" sc="$3" round="$4"
-  http_load "$sc" "$port" "$HTTP_WARMUP_S" >/dev/null || return 1
+  if [ "$HTTP_WARMUP_S" -gt 0 ]; then
+    http_load "$sc" "$port" "$HTTP_WARMUP_S" >/dev/null || return 1
+  fi
   local first
   http_window "$sc" "$port" || return 1
   if noisy "$SAMPLE"; then

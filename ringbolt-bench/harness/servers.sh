@@ -53,21 +53,27 @@ nginx_config() {
   sed -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
 }
 
-# probe KIND PORT: one request/echo; true when the answer is right.
+# probe KIND PORT: one request/echo. Returns 0 for a correct answer, 1 when nothing answers
+# yet (refused, timed out), 2 when something answers wrongly (e.g. not HTTP at all).
 probe() {
-  local kind="$1" port="$2"
+  local kind="$1" port="$2" body rc
   if [ "$kind" = echo ]; then
     "$NATIVE/echo_load" --probe --port "$port" >/dev/null 2>&1
-  else
-    local body
-    body="$(curl -s --max-time 2 "http://127.0.0.1:$port/plaintext" 2>/dev/null)" && [ "$body" = "Hello, World!" ]
+    return $?
   fi
+  body="$(curl -s --max-time 2 "http://127.0.0.1:$port/plaintext" 2>/dev/null)"
+  rc=$?
+  [ $rc = 0 ] && [ "$body" = "Hello, World!" ] && return 0
+  case $rc in
+    7|28|52|56) return 1 ;;   # refused, timeout, empty reply, reset: not ready yet
+    *) PROBE_ANSWER="curl exit $rc, body '${body:0:60}'"; return 2 ;;
+  esac
 }
 
 # start_server KIND NAME PORT: starts and waits until it answers. Sets SERVER_PID; returns 1
 # with SERVER_FAIL set when the server exits or does not answer within READY_TIMEOUT_S.
 start_server() {
-  local kind="$1" name="$2" port="$3" i
+  local kind="$1" name="$2" port="$3" i wrong=0
   local log="$OUT/logs/$kind-$name-r${ROUND:-0}.log"
   SERVER_FAIL=""
   mkdir -p "$OUT/logs"
@@ -83,9 +89,16 @@ start_server() {
       stop_pid "$SERVER_PID"
       return 1
     fi
-    if probe "$kind" "$port"; then
-      return 0
-    fi
+    probe "$kind" "$port"
+    case $? in
+      0) return 0 ;;
+      2) wrong=$((wrong + 1))
+         if [ "$wrong" -ge 3 ]; then
+           SERVER_FAIL="answers on 127.0.0.1:$port, but not correctly for $kind ($PROBE_ANSWER)"
+           stop_pid "$SERVER_PID"
+           return 1
+         fi ;;
+    esac
     sleep 0.2
   done
   SERVER_FAIL="no correct answer on 127.0.0.1:$port within ${READY_TIMEOUT_S}s (log: $log)"
