@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * A block of off-heap memory with its own confined arena: for memory whose lifetime is not a
  * pool's (a reactor's provided-buffer ring, a large receive accumulator). Freed by
- * {@link #close()}. Creating thread only.
+ * {@link #close()}. Creating thread only, unless allocated with {@link #allocateShared}.
  *
  * <p>Memory the kernel may still write (a registered buffer ring) must be unregistered before
  * {@link #close()}; this class cannot know, so its owner must.
@@ -26,6 +26,21 @@ public final class NativeRegion implements AutoCloseable {
      */
     public static NativeRegion allocate(long byteSize, long alignment) {
         Arena arena = Arena.ofConfined();
+        try {
+            return new NativeRegion(arena, arena.allocate(byteSize, alignment));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #allocate} but readable and writable from any thread (a shared arena), for
+     * the few structures that really are shared, such as the value a foreign thread writes to
+     * a reactor's wakeup eventfd. Closing it costs a thread handshake: allocate once.
+     */
+    public static NativeRegion allocateShared(long byteSize, long alignment) {
+        Arena arena = Arena.ofShared();
         try {
             return new NativeRegion(arena, arena.allocate(byteSize, alignment));
         } catch (RuntimeException | OutOfMemoryError e) {

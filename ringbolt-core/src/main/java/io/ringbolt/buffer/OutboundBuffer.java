@@ -80,14 +80,24 @@ public final class OutboundBuffer {
      * @return number of entries written
      */
     public int fillIovecs(MemorySegment iovecs, int maxCount) {
+        return fillIovecs(iovecs, 0, maxCount);
+    }
+
+    /**
+     * Like {@link #fillIovecs(MemorySegment, int)}, writing the array at {@code offset} of
+     * {@code dst}.
+     *
+     * @return number of entries written
+     */
+    public int fillIovecs(MemorySegment dst, long offset, int maxCount) {
         int n = 0;
         for (Chunk c = head; c != null && n < maxCount; c = c.next) {
             int len = c.readableBytes();
             if (len == 0) {
                 continue;
             }
-            iovecs.set(ValueLayout.JAVA_LONG, n * 16L, c.address + c.readIndex);
-            iovecs.set(ValueLayout.JAVA_LONG, n * 16L + 8, len);
+            dst.set(ValueLayout.JAVA_LONG, offset + n * 16L, c.address + c.readIndex);
+            dst.set(ValueLayout.JAVA_LONG, offset + n * 16L + 8, len);
             n++;
         }
         return n;

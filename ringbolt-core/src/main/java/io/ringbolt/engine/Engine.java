@@ -298,7 +298,17 @@ public final class Engine implements AutoCloseable {
             }
             TransportServer server;
             try {
-                server = transport.start(config, factory);
+                try {
+                    server = transport.start(config, factory);
+                } catch (BackendUnavailableException e) {
+                    if (config.backend() != Backend.AUTO) {
+                        throw new BackendUnavailableException("backend=io_uring unavailable: " + e.getMessage());
+                    }
+                    reason = "auto: io_uring failed at start: " + e.getMessage();
+                    LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because " + reason);
+                    transport = new NioTransport();
+                    server = transport.start(config, factory);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("bind=" + config.bindAddresses() + " failed: " + e.getMessage(), e);
             }

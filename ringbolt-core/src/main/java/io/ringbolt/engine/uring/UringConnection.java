@@ -1,0 +1,239 @@
+package io.ringbolt.engine.uring;
+
+import io.ringbolt.buffer.Chunk;
+import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.runtime.AbstractConnection;
+import io.ringbolt.uring.Errno;
+import io.ringbolt.uring.IoUring;
+import io.ringbolt.uring.LinuxSocket;
+import io.ringbolt.uring.SubmissionQueue;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+
+/**
+ * A connection on an io_uring reactor: one multishot recv into the reactor's provided-buffer
+ * ring, at most one send (SEND, or SENDMSG gathering several chunks) in flight, and close as
+ * cancel-then-close. Counts its in-flight operations so its slot is reused only after the last
+ * completion arrived. Reactor thread only.
+ */
+final class UringConnection extends AbstractConnection {
+    /** iovecs per SENDMSG; the msghdr and iovecs share one 1 KiB chunk. */
+    static final int MAX_IOVECS = 60;
+    private static final int MSGHDR_BYTES = 64;
+
+    private final UringReactor owner;
+    private final int fd;
+    private final int slot;
+    private final int generation;
+    private final long recvUserData;
+    private final long sendUserData;
+    private int inflight;
+    private boolean recvArmed;
+    private boolean recvRearmQueued;
+    private boolean sending;
+    private Chunk msgChunk;
+    private boolean socketClosed;
+
+    UringConnection(UringReactor owner, int fd, int slot, int generation) {
+        super(owner);
+        this.owner = owner;
+        this.fd = fd;
+        this.slot = slot;
+        this.generation = generation;
+        this.recvUserData = UserData.encode(UserData.OP_RECV, generation, slot);
+        this.sendUserData = UserData.encode(UserData.OP_SEND, generation, slot);
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /** Opens the handler side and arms the first recv. */
+    void start() {
+        if (open()) {
+            armRecv();
+        } else {
+            maybeRelease();
+        }
+    }
+
+    // ---- receive ---------------------------------------------------------------------------
+
+    /** Arms the multishot recv if the connection still wants bytes and none is armed. */
+    void armRecv() {
+        recvRearmQueued = false;
+        if (recvArmed || isClosed() || !isReadEnabled() || isInputClosed()) {
+            return;
+        }
+        owner.sq().prepRecvMultishot(fd, owner.bufferGroup(), recvUserData);
+        recvArmed = true;
+        inflight++;
+    }
+
+    void deliver(MemorySegment segment, long offset, int length) {
+        onReceived(segment, offset, length);
+    }
+
+    void onRecvCqe(int res, int flags) {
+        boolean more = (flags & IoUring.IORING_CQE_F_MORE) != 0;
+        if (res > 0) {
+            // The buffer goes back to the kernel in the reactor's batch publish after this CQE.
+            owner.deliverBuffer(this, flags >>> IoUring.IORING_CQE_BUFFER_SHIFT, res);
+        } else if (res == 0) {
+            more = false;
+            recvEnded();
+            onInputEnded();
+        } else if (res == -Errno.ENOBUFS) {
+            owner.countEnobufs();
+        } else if (res != -Errno.ECANCELED) {
+            more = false;
+            recvEnded();
+            onFailed(res == -Errno.ECONNRESET || res == -Errno.EPIPE ? CloseReason.RESET : CloseReason.ERROR);
+        }
+        if (!more) {
+            if (recvArmed) {
+                recvEnded();
+            }
+            // ENOBUFS (ring empty), a cancel for pausing, or the kernel ending a multishot: re-arm
+            // once this batch's buffers are back in the ring.
+            if (!isClosed() && isReadEnabled() && !isInputClosed() && !recvRearmQueued) {
+                recvRearmQueued = true;
+                owner.queueRearm(this);
+            }
+        }
+        maybeRelease();
+    }
+
+    private void recvEnded() {
+        if (recvArmed) {
+            recvArmed = false;
+            inflight--;
+        }
+    }
+
+    @Override
+    protected void readEnabledChanged(boolean enabled) {
+        if (enabled) {
+            armRecv();
+        } else if (recvArmed) {
+            owner.sq().prepCancel(recvUserData, 0, UserData.encode(UserData.OP_CANCEL, generation, slot));
+            inflight++;
+        }
+    }
+
+    // ---- send --------------------------------------------------------------------------------
+
+    @Override
+    protected void startSend() {
+        if (sending || isClosed() || out.isEmpty()) {
+            return;
+        }
+        SubmissionQueue sq = owner.sq();
+        Chunk head = out.head();
+        if (head.next() == null || head.next().readableBytes() == 0) {
+            sq.prepSend(fd, head.address() + head.readIndex(), head.readableBytes(), IoUring.MSG_NOSIGNAL, sendUserData);
+        } else {
+            if (msgChunk == null) {
+                msgChunk = owner.msgPool().acquire();
+            }
+            MemorySegment m = msgChunk.segment();
+            for (long off = 0; off < MSGHDR_BYTES; off += 8) {
+                m.set(ValueLayout.JAVA_LONG, off, 0L);
+            }
+            int count = out.fillIovecs(m, MSGHDR_BYTES, MAX_IOVECS);
+            // struct msghdr (x86_64): name@0 namelen@8 iov@16 iovlen@24 control@32 controllen@40 flags@48
+            m.set(ValueLayout.JAVA_LONG, 16, msgChunk.address() + MSGHDR_BYTES);
+            m.set(ValueLayout.JAVA_LONG, 24, count);
+            sq.prepSendmsg(fd, msgChunk.address(), IoUring.MSG_NOSIGNAL, sendUserData);
+        }
+        sending = true;
+        inflight++;
+    }
+
+    void onSendCqe(int res) {
+        sending = false;
+        inflight--;
+        if (msgChunk != null) {
+            owner.msgPool().release(msgChunk);
+            msgChunk = null;
+        }
+        if (res >= 0) {
+            if (!isClosed()) {
+                onSendCompleted(res);
+            }
+        } else if (res != -Errno.ECANCELED && !isClosed()) {
+            onFailed(res == -Errno.EPIPE || res == -Errno.ECONNRESET ? CloseReason.RESET : CloseReason.ERROR);
+        }
+        maybeRelease();
+    }
+
+    @Override
+    protected boolean sendInFlight() {
+        return sending;
+    }
+
+    // ---- close ---------------------------------------------------------------------------------
+
+    @Override
+    protected void closeSocket(boolean abortive) {
+        if (socketClosed) {
+            return;
+        }
+        socketClosed = true;
+        if (abortive) {
+            LinuxSocket.setLinger(fd, true, 0);
+        }
+        SubmissionQueue sq = owner.sq();
+        if (recvArmed || sending) {
+            // close(2) alone does not stop an armed multishot recv (it keeps the file alive):
+            // cancel everything on the fd first; the hard link runs the close whatever the
+            // cancel returns.
+            sq.prepCancelFd(fd, IoUring.IORING_ASYNC_CANCEL_ALL, UserData.encode(UserData.OP_CANCEL, generation, slot));
+            sq.setLastSqeFlags(IoUring.IOSQE_IO_HARDLINK);
+            inflight++;
+        }
+        sq.prepClose(fd, UserData.encode(UserData.OP_CLOSE, generation, slot));
+        inflight++;
+    }
+
+    void onCancelOrCloseCqe() {
+        inflight--;
+        maybeRelease();
+    }
+
+    /** Frees the slot and output memory once closed and no operation references them. */
+    private void maybeRelease() {
+        if (isClosed() && inflight == 0 && socketClosed) {
+            releaseOutput();
+            if (msgChunk != null) {
+                owner.msgPool().release(msgChunk);
+                msgChunk = null;
+            }
+            owner.releaseSlot(this);
+        }
+    }
+
+    int inflight() {
+        return inflight;
+    }
+
+    @Override
+    protected InetSocketAddress fetchRemoteAddress() {
+        return LinuxSocket.getpeername(fd);
+    }
+
+    @Override
+    protected InetSocketAddress fetchLocalAddress() {
+        return LinuxSocket.getsockname(fd);
+    }
+}
