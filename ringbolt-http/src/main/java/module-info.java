@@ -8,5 +8,5 @@ module io.ringbolt.http {
 
     exports io.ringbolt.http;
     exports io.ringbolt.http.codec;
-    // files: added with StaticFiles
+    exports io.ringbolt.http.files;
 }

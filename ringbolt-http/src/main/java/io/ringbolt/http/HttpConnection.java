@@ -386,6 +386,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
+    /** The handler deferred its response: copy the request now, before it is handed to another thread. */
+    void onDefer() {
+        if (phase == HANDLING && reactor.inReactorThread()) {
+            detachRequest();
+        }
+    }
+
     /** A deferred response was completed (any thread): finish it on the reactor. */
     void completeLater() {
         reactor.execute(completeTask);

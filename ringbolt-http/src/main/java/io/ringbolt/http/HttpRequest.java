@@ -201,6 +201,15 @@ public final class HttpRequest {
         return match.value(name, head);
     }
 
+    /** The value of path parameter {@code name} as sent (still percent-encoded), or null. */
+    public String rawPathParam(String name) {
+        long b = match.bounds(name);
+        if (b < 0) {
+            return match.value(name, head);
+        }
+        return head.latin1((int) (b >>> 32), (int) b);
+    }
+
     /**
      * Path parameter {@code name} as a decimal {@code long}.
      *

@@ -302,13 +302,16 @@ public final class HttpResponse {
     /**
      * Keeps the response open after the handler returns; a later {@code send...} or
      * {@link #end()}, from any thread, sends it. Later pipelined requests on the connection
-     * wait, so responses keep their order.
+     * wait, so responses keep their order. The request's bytes are copied here, so the
+     * request stays readable until the response is sent, from a thread started after this
+     * call or from a later reactor task.
      *
      * @throws IllegalStateException if the response was already sent
      */
     public HttpResponse defer() {
         checkOpen();
         deferred = true;
+        owner.onDefer();
         return this;
     }
 
@@ -333,6 +336,7 @@ public final class HttpResponse {
         }
         checkOpen();
         deferred = true;
+        owner.onDefer();
         stream = new ResponseStream(owner, this);
         owner.startStream(this);
         return stream;
