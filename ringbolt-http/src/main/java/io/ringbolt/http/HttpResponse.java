@@ -212,8 +212,9 @@ public final class HttpResponse {
 
     /**
      * Sends {@code length} bytes of {@code body} from {@code offset}. Not copied before the
-     * response is written: leave the array unchanged until then (for a synchronous handler,
-     * until it returns).
+     * response is written: leave the array unchanged until then. For a synchronous handler
+     * that is when the handler returns; a deferred response is written by a later reactor
+     * task, so give it an array nobody else reuses (or a String).
      */
     public void send(byte[] body, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, body.length);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The compiled routes: a segment trie for patterns, then regular-expression routes in
  * registration order. Matching walks the request path's bytes in place, prefers literal over
  * parameter over wildcard at each segment, and backtracks. A path that matches with another
- * method gives 405 with {@code Allow}; OPTIONS on such a path gives 204 with {@code Allow}.
+ * method gives 405 with {@code Allow}; OPTIONS on such a path gives 204 with {@code Allow}; an
+ * extension method no route answers anywhere gives 501.
  * Read-only after construction; any thread.
  */
 final class RouteTable {
@@ -24,15 +25,21 @@ final class RouteTable {
     private final Route notFound;
     private final Route methodNotAllowed;
     private final Route options;
+    private final Route notImplemented;
+    private final java.util.Set<String> extensionMethods = new java.util.HashSet<>();
 
     private record RegexEntry(Pattern pattern, MethodTable methods, List<String> groupNames) {
     }
 
-    RouteTable(List<Route> routes, Route notFound, Route methodNotAllowed, Route options) {
+    RouteTable(List<Route> routes, Route notFound, Route methodNotAllowed, Route options, Route notImplemented) {
         this.notFound = notFound;
         this.methodNotAllowed = methodNotAllowed;
         this.options = options;
+        this.notImplemented = notImplemented;
         for (Route r : routes) {
+            if (r.method == HttpMethod.OTHER) {
+                extensionMethods.add(r.methodName);
+            }
             if (r.regex != null) {
                 addRegex(r);
             } else {
@@ -100,6 +107,11 @@ final class RouteTable {
         }
         if (head.targetForm() == RequestHead.TargetForm.AUTHORITY) {
             out.route = notFound;
+            return;
+        }
+        if (method == HttpMethod.OTHER && !extensionMethods.contains(head.latin1(head.methodStart(), head.methodEnd()))) {
+            // RFC 9110 §9.1: a method the server does not recognise anywhere gets 501.
+            out.route = notImplemented;
             return;
         }
         MethodTable t = walk(head, method, false, out);

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  *
  * Patterns match the percent-decoded path segment by segment; a literal segment beats a
  * parameter, which beats a wildcard, with backtracking. Unknown paths get 404 (see
- * {@link #notFound}), known paths with another method 405 with {@code Allow}, and OPTIONS on a
- * known path 204 with {@code Allow}. Not thread-safe; configure, then hand to the server.
+ * {@link #notFound}), known paths with another method 405 with {@code Allow}, OPTIONS on a
+ * known path 204 with {@code Allow}, and a method no route uses 501. Not thread-safe; configure, then hand to the server.
  */
 public final class Router {
     private final List<Route> routes = new ArrayList<>();
@@ -148,7 +148,9 @@ public final class Router {
         Route notAllowed = internal((req, res) -> res.status(HttpStatus.METHOD_NOT_ALLOWED)
                 .header("Allow", req.allowedMethods()).contentType(ContentType.TEXT_PLAIN).send("Method Not Allowed\n"));
         Route options = internal((req, res) -> res.status(HttpStatus.NO_CONTENT).header("Allow", req.allowedMethods()));
-        return new RouteTable(routes, notFoundRoute, notAllowed, options);
+        Route notImplemented = internal((req, res) -> res.status(HttpStatus.NOT_IMPLEMENTED)
+                .contentType(ContentType.TEXT_PLAIN).send("Not Implemented\n"));
+        return new RouteTable(routes, notFoundRoute, notAllowed, options, notImplemented);
     }
 
     private Route internal(HttpHandler handler) {

@@ -74,8 +74,9 @@ class RouterTest {
         assertThat(options.status()).isEqualTo(204);
         assertThat(options.header("allow")).contains("POST");
         assertThat(call("PURGE", "/thing").body()).isEqualTo("purged");
-        assertThat(call("REPORT", "/thing").status()).isEqualTo(405);
-        assertThat(call("REPORT", "/other").status()).isEqualTo(404);
+        assertThat(call("REPORT", "/thing").status()).isEqualTo(501);
+        assertThat(call("REPORT", "/other").status()).isEqualTo(501);
+        assertThat(call("PURGE", "/other").status()).isEqualTo(404);
     }
 
     @Test
