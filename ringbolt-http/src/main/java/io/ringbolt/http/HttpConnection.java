@@ -5,9 +5,7 @@ import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.Reactor;
-import io.ringbolt.http.codec.BodyConsumer;
 import io.ringbolt.http.codec.ByteBuf;
-import io.ringbolt.http.codec.ChunkedDecoder;
 import io.ringbolt.http.codec.ChunkedEncoder;
 import io.ringbolt.http.codec.RequestHead;
 import io.ringbolt.http.codec.RequestParser;
@@ -34,7 +32,6 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input taken while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
-    private static final int MAX_RETAINED_BODY_BYTES = 256 * 1024;
 
     private final HttpServer server;
     private final HttpOptions options;
@@ -47,8 +44,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private final ConnectionTimer timer;
     private final Runnable completeTask = this::completeOnReactor;
     private final Runnable blockingTask = this::runBlocking;
-    private final BodyConsumer bodyConsumer = this::onBodyBytes;
-    private final ByteView sinkView = new ByteView();
+    private final BodyReader body;
     private final long headerTimeoutNs;
     private final long keepAliveTimeoutNs;
 
@@ -59,13 +55,6 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private boolean readPausedForOutput;
     private boolean readPausedForPending;
 
-    private ChunkedDecoder chunked;
-    private boolean bodyIsChunked;
-    private long bodyRemaining;
-    private long bodyReceived;
-    private BodySink sink;
-    private Throwable sinkFailure;
-    private ByteBuf bodyBuffer;
     private boolean bodyOwned;
     private ByteBuf headCopy;
     private boolean headOwned;
@@ -85,6 +74,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         this.request = new HttpRequest(connection, head);
         this.response = new HttpResponse(this);
         this.timer = new ConnectionTimer(reactor, this);
+        this.body = new BodyReader(options.maxHeadBytes(), options.maxHeaderCount());
         this.headerTimeoutNs = options.headerTimeout().toNanos();
         this.keepAliveTimeoutNs = options.keepAliveTimeout().toNanos();
     }
@@ -156,7 +146,6 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         phase = CLOSED;
         timer.cancel();
         pending = null;
-        bodyBuffer = null;
         headCopy = null;
     }
 
@@ -248,84 +237,44 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             connection.flush();
         }
         detachHead(segment, base + headStart);
-        bodyIsChunked = isChunked;
-        bodyRemaining = contentLength;
-        bodyReceived = 0;
-        sinkFailure = null;
-        if (isChunked) {
-            chunkedDecoder().reset(limit);
-        }
+        BodySink sink = null;
+        Throwable failure = null;
         if (route.sinkFactory != null) {
             try {
                 sink = route.sinkFactory.create(request);
             } catch (Throwable t) {
-                sinkFailure = t;
+                failure = t;
                 sink = BodySink.DISCARD;
             }
-        } else {
-            sink = null;
-            bodyBuffer().clear().ensureWritable((int) Math.min(isChunked ? 4096 : contentLength, 1 << 20));
         }
+        body.start(isChunked, contentLength, limit, sink, failure);
         phase = READ_BODY;
         return pos;
     }
 
     private int readBody(MemorySegment segment, long base, int pos, int length) {
-        if (bodyIsChunked) {
-            ChunkedDecoder d = chunked;
-            pos += d.decode(segment, base + pos, length - pos, bodyConsumer);
-            if (d.isError()) {
-                reject(d.errorStatus(), d.errorReason());
+        pos = body.read(segment, base, pos, length);
+        switch (body.status()) {
+            case BodyReader.ERROR -> {
+                reject(body.errorStatus(), body.errorReason());
                 return length;
             }
-            if (!d.isDone()) {
-                return pos;
+            case BodyReader.DONE -> {
+                bodyOwned = body.finishInto(request);
+                dispatch();
             }
-            if (d.trailerLength() > 0) {
-                request.trailers(d.trailerBytes());
-            }
-        } else {
-            int n = (int) Math.min(bodyRemaining, length - pos);
-            if (n > 0) {
-                onBodyBytes(segment, base + pos, n);
-            }
-            pos += n;
-            bodyRemaining -= n;
-            if (bodyRemaining > 0) {
-                return pos;
+            default -> {
             }
         }
-        if (sink != null) {
-            request.streamedBody(sink, bodyReceived);
-            sink = null;
-        } else {
-            request.body(MemorySegment.ofArray(bodyBuffer.array()), 0, bodyBuffer.length());
-            bodyOwned = true;
-        }
-        dispatch();
         return pos;
-    }
-
-    private void onBodyBytes(MemorySegment segment, long offset, int length) {
-        bodyReceived += length;
-        if (sink == null) {
-            bodyBuffer.write(segment, offset, length);
-        } else if (sinkFailure == null) {
-            try {
-                sink.onBodyData(sinkView.wrap(segment, offset, length));
-            } catch (Throwable t) {
-                sinkFailure = t;
-            }
-        }
     }
 
     // ---- dispatch and completion ------------------------------------------------------------------
 
     private void dispatch() {
         phase = HANDLING;
-        Throwable failure = sinkFailure;
+        Throwable failure = body.takeSinkFailure();
         if (failure != null) {
-            sinkFailure = null;
             failed(failure);
             if (response.chainReturned()) {
                 complete();
@@ -424,9 +373,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             ResponseWriter.write(connection, request, response, close, server.serverLine());
         }
         parser.reset();
-        if (bodyBuffer != null && bodyBuffer.capacity() > MAX_RETAINED_BODY_BYTES) {
-            bodyBuffer.trim(MAX_RETAINED_BODY_BYTES);
-        }
+        body.trim();
         if (close) {
             phase = CLOSED;
             connection.close();
@@ -548,25 +495,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private void detachRequest() {
         detachHead(head.segment(), head.base());
         if (!bodyOwned && request.bodyLength() > 0 && request.bodySink() == null) {
-            ByteBuf b = bodyBuffer();
+            ByteBuf b = body.buffer();
             b.clear().write(request.bodySegment(), request.bodyOffset(), (int) request.bodyLength());
             request.body(MemorySegment.ofArray(b.array()), 0, b.length());
             bodyOwned = true;
         }
-    }
-
-    private ByteBuf bodyBuffer() {
-        if (bodyBuffer == null) {
-            bodyBuffer = new ByteBuf(4096);
-        }
-        return bodyBuffer;
-    }
-
-    private ChunkedDecoder chunkedDecoder() {
-        if (chunked == null) {
-            chunked = new ChunkedDecoder(options.maxHeadBytes(), options.maxHeaderCount());
-        }
-        return chunked;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

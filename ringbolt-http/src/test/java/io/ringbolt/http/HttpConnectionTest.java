@@ -251,6 +251,24 @@ class HttpConnectionTest {
     }
 
     @Test
+    void aBlockingHandlerMayStreamFromItsVirtualThread() throws Exception {
+        router.get("/vstream", (req, res) -> {
+            ResponseStream s = res.stream();
+            for (int i = 0; i < 3; i++) {
+                s.write("part" + i + ";");
+            }
+            s.close();
+        }).blocking();
+        FakeConnection c = connect().receive(get("/vstream") + get("/"));
+        StringBuilder wire = new StringBuilder();
+        while (RawResponse.parseAllOrEmpty(wire.toString()).size() < 2) {
+            reactor.awaitAndRunTasks();
+            wire.append(c.takeSent());
+        }
+        assertThat(RawResponse.parseAll(wire.toString())).extracting(RawResponse::body).containsExactly("part0;part1;part2;", "hello");
+    }
+
+    @Test
     void streamedBodiesReachTheSinkWithoutBuffering() {
         long[] seen = new long[1];
         router.post("/upload", (req, res) -> res.send(Long.toString(req.bodyLength())))

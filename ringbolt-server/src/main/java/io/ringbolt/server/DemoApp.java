@@ -100,8 +100,9 @@ final class DemoApp {
                     .name("quantity").value(it.quantity())
                     .name("active").value(it.active())
                     .name("tags").beginArray();
-            for (String tag : it.tags()) {
-                w.value(tag);
+            List<String> tags = it.tags();
+            for (int t = 0; t < tags.size(); t++) {
+                w.value(tags.get(t));
             }
             w.endArray()
                     .name("rating").beginObject().name("score").value(it.ratingScore()).name("count").value(it.ratingCount()).endObject()

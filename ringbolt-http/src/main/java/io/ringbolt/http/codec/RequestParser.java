@@ -52,10 +52,7 @@ public final class RequestParser {
     private int versionIndex;
     private int major;
     private int nameStart, nameEnd, valueStart, valueEnd;
-    private int hostCount;
-    private boolean teSeen, teLastChunked, teUnknown, teOtherCoding;
-    private int teChunkedCount;
-    private boolean connectionClose, connectionKeepAlive, expectUnsupported;
+    private final FramingRules rules = new FramingRules();
     private int errorStatus;
     private String errorReason;
 
@@ -83,10 +80,7 @@ public final class RequestParser {
         questionPos = -1;
         versionIndex = 0;
         major = 0;
-        hostCount = 0;
-        teSeen = teLastChunked = teUnknown = teOtherCoding = false;
-        teChunkedCount = 0;
-        connectionClose = connectionKeepAlive = expectUnsupported = false;
+        rules.reset();
         errorStatus = 0;
         errorReason = null;
     }
@@ -433,184 +427,12 @@ public final class RequestParser {
             return failed(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields");
         }
         head.addField(nameStart, nameEnd, valueStart, valueEnd);
-        int len = nameEnd - nameStart;
-        switch (len) {
-            case 4 -> {
-                if (matchesLower(nameStart, "host") && ++hostCount > 1) {
-                    return failed(HttpStatus.BAD_REQUEST, "duplicate Host");
-                }
-            }
-            case 6 -> {
-                if (matchesLower(nameStart, "expect")) {
-                    if (valueEnd - valueStart == 12 && matchesLower(valueStart, "100-continue")) {
-                        head.expectContinue = true;
-                    } else {
-                        expectUnsupported = true;
-                    }
-                }
-            }
-            case 10 -> {
-                if (matchesLower(nameStart, "connection")) {
-                    connectionTokens();
-                }
-            }
-            case 14 -> {
-                if (matchesLower(nameStart, "content-length")) {
-                    return contentLength();
-                }
-            }
-            case 17 -> {
-                if (matchesLower(nameStart, "transfer-encoding")) {
-                    return transferEncoding();
-                }
-            }
-            default -> {
-            }
-        }
-        return true;
-    }
-
-    private boolean contentLength() {
-        long value = -1;
-        int p = valueStart;
-        int e = valueEnd;
-        do {
-            while (p < e && HttpChars.isOws(at(p))) {
-                p++;
-            }
-            long v = 0;
-            int digits = 0;
-            while (p < e && at(p) >= '0' && at(p) <= '9') {
-                if (v > (Long.MAX_VALUE - 9) / 10) {
-                    return failed(HttpStatus.BAD_REQUEST, "Content-Length overflow");
-                }
-                v = v * 10 + (at(p) - '0');
-                digits++;
-                p++;
-            }
-            while (p < e && HttpChars.isOws(at(p))) {
-                p++;
-            }
-            if (digits == 0 || (p < e && at(p) != ',')) {
-                return failed(HttpStatus.BAD_REQUEST, "invalid Content-Length");
-            }
-            if (value >= 0 && v != value) {
-                return failed(HttpStatus.BAD_REQUEST, "conflicting Content-Length values");
-            }
-            value = v;
-            p++;
-        } while (p < e);
-        if (head.contentLength >= 0 && head.contentLength != value) {
-            return failed(HttpStatus.BAD_REQUEST, "conflicting Content-Length fields");
-        }
-        head.contentLength = value;
-        return true;
-    }
-
-    private boolean transferEncoding() {
-        teSeen = true;
-        int p = valueStart;
-        int e = valueEnd;
-        while (p < e) {
-            while (p < e && (at(p) == ',' || HttpChars.isOws(at(p)))) {
-                p++;
-            }
-            if (p == e) {
-                break;
-            }
-            int s = p;
-            while (p < e && HttpChars.isTchar(at(p))) {
-                p++;
-            }
-            int tokenEnd = p;
-            boolean parameters = false;
-            while (p < e && at(p) != ',') {
-                parameters |= at(p) == ';';
-                if (!HttpChars.isOws(at(p)) && at(p) != ';' && !parameters) {
-                    return failed(HttpStatus.BAD_REQUEST, "invalid Transfer-Encoding");
-                }
-                p++;
-            }
-            if (tokenEnd == s) {
-                return failed(HttpStatus.BAD_REQUEST, "invalid Transfer-Encoding");
-            }
-            int len = tokenEnd - s;
-            boolean chunked = len == 7 && matchesLower(s, "chunked");
-            teLastChunked = chunked;
-            if (chunked) {
-                teChunkedCount++;
-                if (parameters) {
-                    return failed(HttpStatus.BAD_REQUEST, "parameters on chunked");
-                }
-            } else if ((len == 4 && matchesLower(s, "gzip")) || (len == 6 && matchesLower(s, "x-gzip"))
-                    || (len == 7 && matchesLower(s, "deflate")) || (len == 8 && matchesLower(s, "compress"))
-                    || (len == 10 && matchesLower(s, "x-compress"))) {
-                teOtherCoding = true;
-            } else {
-                teUnknown = true;
-            }
-        }
-        return true;
-    }
-
-    private void connectionTokens() {
-        int p = valueStart;
-        int e = valueEnd;
-        while (p < e) {
-            while (p < e && (at(p) == ',' || HttpChars.isOws(at(p)))) {
-                p++;
-            }
-            int s = p;
-            while (p < e && at(p) != ',') {
-                p++;
-            }
-            int t = p;
-            while (t > s && HttpChars.isOws(at(t - 1))) {
-                t--;
-            }
-            if (t - s == 5 && matchesLower(s, "close")) {
-                connectionClose = true;
-            } else if (t - s == 10 && matchesLower(s, "keep-alive")) {
-                connectionKeepAlive = true;
-            }
-        }
+        return rules.onField(head, nameStart, nameEnd, valueStart, valueEnd)
+                || failed(rules.errorStatus(), rules.errorReason());
     }
 
     private boolean finish() {
-        HttpVersion v = head.version;
-        if (v == HttpVersion.HTTP_1_1 && hostCount == 0) {
-            return failed(HttpStatus.BAD_REQUEST, "missing Host");
-        }
-        if (teSeen) {
-            if (v == HttpVersion.HTTP_1_0) {
-                return failed(HttpStatus.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
-            }
-            if (head.contentLength >= 0) {
-                return failed(HttpStatus.BAD_REQUEST, "Content-Length with Transfer-Encoding");
-            }
-            if (teUnknown) {
-                return failed(HttpStatus.NOT_IMPLEMENTED, "unknown transfer coding");
-            }
-            if (!teLastChunked || teChunkedCount != 1) {
-                return failed(HttpStatus.BAD_REQUEST, "chunked is not the final transfer coding");
-            }
-            if (teOtherCoding) {
-                return failed(HttpStatus.NOT_IMPLEMENTED, "unsupported transfer coding");
-            }
-            head.chunked = true;
-        }
-        HttpMethod m = head.method;
-        if (head.targetForm == RequestHead.TargetForm.ASTERISK && m != HttpMethod.OPTIONS) {
-            return failed(HttpStatus.BAD_REQUEST, "asterisk-form is only for OPTIONS");
-        }
-        if (m == HttpMethod.CONNECT && head.targetForm != RequestHead.TargetForm.AUTHORITY) {
-            return failed(HttpStatus.BAD_REQUEST, "CONNECT needs authority-form");
-        }
-        if (expectUnsupported) {
-            return failed(HttpStatus.EXPECTATION_FAILED, "unsupported expectation");
-        }
-        head.keepAlive = v == HttpVersion.HTTP_1_1 ? !connectionClose : connectionKeepAlive && !connectionClose;
-        return true;
+        return rules.finish(head) || failed(rules.errorStatus(), rules.errorReason());
     }
 
     private boolean matchesLower(int p, String lower) {
