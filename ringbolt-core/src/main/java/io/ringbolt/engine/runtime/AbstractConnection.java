@@ -309,7 +309,30 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
+                if (enabled && in != null && !in.isEmpty()) {
+                    // Kept bytes may hold requests the handler declined while paused, and the
+                    // peer may send nothing more until they are answered: present them again.
+                    // As a task, so that onData is never re-entered from inside a callback.
+                    reactor.execute(this::presentKeptInput);
+                }
             }
+        }
+    }
+
+    private void presentKeptInput() {
+        InboundBuffer kept = in;
+        if (state == CLOSED || !readEnabled || kept == null || kept.isEmpty()) {
+            return;
+        }
+        ByteView view = reactor.view();
+        view.wrap(kept.segment(), kept.start(), kept.length());
+        try {
+            int consumed = consume(view);
+            if (state != CLOSED) {
+                kept.discard(consumed);
+            }
+        } catch (Throwable t) {
+            handlerFailed(t);
         }
     }
 

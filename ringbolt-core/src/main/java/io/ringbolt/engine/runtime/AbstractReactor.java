@@ -134,8 +134,15 @@ public abstract class AbstractReactor implements Reactor {
      * @return true if every connection closed on its own within the grace period
      */
     public final boolean awaitTermination(long timeoutNs) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + timeoutNs;
         try {
-            return terminated.get(timeoutNs, TimeUnit.NANOSECONDS);
+            boolean clean = terminated.get(timeoutNs, TimeUnit.NANOSECONDS);
+            // terminated completes in run()'s finally, while the thread still runs; callers
+            // (Engine.stop) promise that the thread has ended when they return.
+            if (Thread.currentThread() != thread) {
+                thread.join(java.time.Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
+            }
+            return clean;
         } catch (ExecutionException e) {
             return false;
         } catch (TimeoutException e) {
@@ -302,8 +309,19 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private static final class ScheduledTask implements Cancellable, Runnable {
+        private static final VarHandle CANCELLED;
+
+        static {
+            try {
+                CANCELLED = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "cancelled", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Runnable task;
         private final long deadlineNs;
+        /** Set once, by whichever of run() and cancel() comes first (CAS, so never both). */
         private volatile boolean cancelled;
         private volatile TimerQueue.Timer timer;
 
@@ -320,18 +338,16 @@ public abstract class AbstractReactor implements Reactor {
 
         @Override
         public void run() {
-            if (!cancelled) {
-                cancelled = true;
+            if (CANCELLED.compareAndSet(this, false, true)) {
                 task.run();
             }
         }
 
         @Override
         public boolean cancel() {
-            if (cancelled) {
+            if (!CANCELLED.compareAndSet(this, false, true)) {
                 return false;
             }
-            cancelled = true;
             TimerQueue.Timer t = timer;
             if (t != null) {
                 t.cancel();

@@ -1,0 +1,286 @@
+package io.ringbolt.engine.runtime;
+
+import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.Engine;
+import io.ringbolt.engine.EngineConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The connection state machine shared by both backends, driven through a fake backend. */
+@Timeout(20)
+class AbstractConnectionTest {
+    private static final int LOW = 1024;
+    private static final int HIGH = 4096;
+
+    private final ScriptedHandler handler = new ScriptedHandler();
+    private FakeReactor reactor;
+
+    private FakeReactor start(Engine.Builder settings) throws Exception {
+        EngineConfig config = settings.reactors(1).writeWaterMarks(LOW, HIGH).threadNamePrefix("fake").buildConfig();
+        reactor = new FakeReactor(config, c -> handler);
+        reactor.start();
+        return reactor;
+    }
+
+    private FakeReactor start() throws Exception {
+        return start(Engine.builder());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (reactor != null) {
+            reactor.requestStop(0);
+            reactor.awaitTermination(TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+
+    private static void receive(FakeConnection c, String text) {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        c.onReceived(MemorySegment.ofArray(b), 0, b.length);
+    }
+
+    @Test
+    void writesAreSentInTheFlushStepOncePerIteration() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        assertThat(c.openedOk).isTrue();
+        int startedDuringCall = reactor.call(() -> {
+            c.write(new byte[100]);
+            c.flush();
+            c.write(new byte[50]);
+            c.flush();
+            return c.sendsStarted;
+        });
+        assertThat(startedDuringCall).as("flush only schedules").isZero();
+        assertThat(reactor.call(() -> c.sendsStarted)).as("one send for both writes").isEqualTo(1);
+        assertThat(reactor.call(c::pendingWriteBytes)).isEqualTo(150);
+        reactor.run(() -> c.completeSend(150));
+        assertThat(reactor.call(c::pendingWriteBytes)).isZero();
+        assertThat(reactor.counters().bytesSent()).isEqualTo(150);
+    }
+
+    @Test
+    void writabilityFlipsAtTheHighMarkAndBackBelowTheLowMark() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write(new byte[HIGH]);
+            assertThat(c.isWritable()).as("at the mark, not above").isTrue();
+            c.write(new byte[1]);
+            assertThat(c.isWritable()).isFalse();
+            c.write(new byte[1000]); // no second notification
+            c.flush();
+        });
+        reactor.run(() -> {
+            c.completeSend(HIGH + 1001 - LOW - 1); // LOW + 1 left
+            assertThat(c.isWritable()).isFalse();
+        });
+        reactor.run(() -> c.completeSend(1)); // exactly LOW left
+        assertThat(reactor.call(c::isWritable)).isTrue();
+        assertThat(handler.events).containsSubsequence("writable false", "writable true");
+        assertThat(handler.events.stream().filter(e -> e.startsWith("writable"))).hasSize(2);
+    }
+
+    @Test
+    void closeWaitsForPendingOutputThenClosesOnce() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write("reply".getBytes(StandardCharsets.US_ASCII));
+            c.close();
+            assertThat(c.isOpen()).isFalse();
+            assertThat(c.write(new byte[1])).as("write while closing").isFalse();
+            c.close(); // idempotent
+        });
+        assertThat(reactor.call(() -> c.sendsStarted)).isEqualTo(1);
+        assertThat(handler.closes()).as("not before the reply is out").isZero();
+        reactor.run(() -> c.completeSend(2));
+        assertThat(handler.closes()).isZero();
+        reactor.run(() -> c.completeSend(3));
+        assertThat(handler.events).endsWith("close LOCAL");
+        assertThat(c.closedAbortive).isFalse();
+        reactor.run(() -> {
+            c.close();
+            c.abort();
+            c.onFailed(CloseReason.RESET);
+        });
+        assertThat(handler.closes()).as("onClose exactly once").isEqualTo(1);
+        assertThat(reactor.counters().closedTotal()).isEqualTo(1);
+        assertThat(reactor.counters().openConnections()).isZero();
+    }
+
+    @Test
+    void abortDropsPendingOutputAndResets() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write(new byte[50_000]);
+            c.abort();
+        });
+        assertThat(handler.events).endsWith("close LOCAL");
+        assertThat(c.closedAbortive).isTrue();
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).as("output chunks returned").isZero();
+    }
+
+    @Test
+    void unconsumedInputIsPresentedAgainFollowedByNewBytes() throws Exception {
+        start();
+        // Consume complete lines only.
+        handler.consume = v -> {
+            int nl = v.indexOf((byte) '\n', 0, v.length());
+            return nl < 0 ? 0 : nl + 1;
+        };
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            receive(c, "hel");
+            receive(c, "lo\nwor");
+            receive(c, "ld\n");
+        });
+        assertThat(handler.events).containsExactly("open", "data hel", "data hello\nwor", "data world\n");
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).as("kept input released when consumed").isZero();
+        assertThat(reactor.counters().bytesReceived()).isEqualTo(12);
+    }
+
+    @Test
+    void keptInputIsPresentedAgainWhenReadingResumesWithoutNewBytes() throws Exception {
+        start();
+        handler.consume = v -> 0; // declines everything while "paused"
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "GET /a\nGET /b\n");
+        });
+        handler.consume = v -> v.length();
+        reactor.run(() -> c.setReadEnabled(true));
+        reactor.run(() -> { }); // the re-presentation runs as a task of a later iteration
+        assertThat(handler.events).containsExactly("open", "data GET /a\nGET /b\n", "data GET /a\nGET /b\n");
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).isZero();
+        // Enabling again with nothing kept presents nothing.
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            c.setReadEnabled(true);
+        });
+        reactor.run(() -> { });
+        assertThat(handler.events).hasSize(3);
+    }
+
+    @Test
+    void keptInputBeyondTheLimitClosesWithOverflow() throws Exception {
+        start(Engine.builder().bufferSize(256).maxReceiveBufferBytes(256));
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            receive(c, "x".repeat(200));
+            receive(c, "y".repeat(57));
+        });
+        assertThat(handler.events).endsWith("close OVERFLOW");
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).isZero();
+    }
+
+    @Test
+    void throwingHandlerClosesWithHandlerErrorAndIsCounted() throws Exception {
+        start();
+        handler.consume = v -> {
+            throw new IllegalStateException("expected by the test");
+        };
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "boom"));
+        assertThat(handler.events).endsWith("close HANDLER_ERROR");
+        assertThat(reactor.counters().handlerErrors()).isEqualTo(1);
+        assertThat(reactor.call(reactor::connectionCount)).isZero();
+    }
+
+    @Test
+    void badConsumedCountIsAHandlerError() throws Exception {
+        start();
+        handler.consume = v -> v.length() + 1;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "abc"));
+        assertThat(handler.events).endsWith("close HANDLER_ERROR");
+    }
+
+    @Test
+    void handlerThatThrowsInOnOpenNeverGetsData() throws Exception {
+        EngineConfig config = Engine.builder().reactors(1).threadNamePrefix("fake").buildConfig();
+        reactor = new FakeReactor(config, c -> {
+            throw new IllegalStateException("factory failure expected by the test");
+        });
+        reactor.start();
+        FakeConnection c = reactor.open();
+        assertThat(c.openedOk).isFalse();
+        assertThat(c.isOpen()).isFalse();
+        assertThat(reactor.counters().handlerErrors()).isEqualTo(1);
+        assertThat(reactor.counters().openConnections()).isZero();
+    }
+
+    @Test
+    void peerEofClosesAfterFlushWithPeerClosed() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write(new byte[10]);
+            c.flush();
+        });
+        reactor.run(c::onInputEnded);
+        assertThat(handler.events).contains("input closed").doesNotContain("close PEER_CLOSED");
+        reactor.run(() -> c.completeSend(10));
+        assertThat(handler.events).endsWith("close PEER_CLOSED");
+    }
+
+    @Test
+    void foreignThreadCallsHopOntoTheReactor() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        assertThat(c.write("ab".getBytes(StandardCharsets.US_ASCII))).isTrue();
+        assertThat(c.write(ByteBuffer.wrap("cd".getBytes(StandardCharsets.US_ASCII)))).isTrue();
+        c.setReadEnabled(false);
+        assertThat(reactor.call(() -> c.pendingWriteBytes())).isEqualTo(4);
+        assertThat(reactor.call(() -> c.sendsStarted)).as("foreign writes are flushed").isEqualTo(1);
+        assertThat(reactor.call(() -> c.kernelReading)).isFalse();
+        c.close();
+        reactor.run(() -> c.completeSend(4));
+        assertThat(handler.events).endsWith("close LOCAL");
+        assertThat(c.write(new byte[1])).as("foreign write after close").isFalse();
+    }
+
+    @Test
+    void readEnabledChangesReachTheBackendOnlyWhenTheyChange() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        List<Boolean> seen = reactor.call(() -> {
+            java.util.ArrayList<Boolean> s = new java.util.ArrayList<>();
+            c.setReadEnabled(true);
+            s.add(c.kernelReading);
+            c.setReadEnabled(false);
+            s.add(c.kernelReading);
+            s.add(c.isReadEnabled());
+            return s;
+        });
+        assertThat(seen).containsExactly(true, false, false);
+    }
+
+    @Test
+    void idleConnectionIsClosedAfterTheTimeoutButActivityPostponesIt() throws Exception {
+        start(Engine.builder().idleTimeout(java.time.Duration.ofMillis(100)));
+        FakeConnection busy = reactor.open();
+        FakeConnection idle = reactor.open();
+        long start = System.nanoTime();
+        // Keep one connection busy for a while by feeding it bytes.
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(300)) {
+            reactor.run(() -> receive(busy, "."));
+            TimeUnit.MILLISECONDS.sleep(20); // pacing the fake traffic, not waiting for a result
+        }
+        assertThat(reactor.call(idle::isOpen)).isFalse();
+        assertThat(reactor.call(busy::isOpen)).isTrue();
+        assertThat(handler.events.stream().filter(e -> e.equals("close IDLE_TIMEOUT"))).hasSize(1);
+    }
+}
