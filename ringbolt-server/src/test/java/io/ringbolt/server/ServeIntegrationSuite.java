@@ -320,19 +320,41 @@ abstract class ServeIntegrationSuite {
         try (Socket busy = new Socket("127.0.0.1", second.port()); Socket idle = new Socket("127.0.0.1", second.port())) {
             busy.setSoTimeout(10_000);
             idle.setSoTimeout(10_000);
-            idle.getOutputStream().write("GET /pipeline HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            byte[] first = new byte[256];
-            assertThat(idle.getInputStream().read(first)).isPositive();
-            busy.getOutputStream().write("GET /delay/400 HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(100);
+            // One full exchange on each connection first, so both are known to the server.
+            for (Socket s : new Socket[] {busy, idle}) {
+                s.getOutputStream().write("GET /pipeline HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readResponse(s.getInputStream())).endsWith("\r\n\r\nok");
+            }
+            busy.getOutputStream().write("GET /delay/800 HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
             CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> second.stop(Duration.ofSeconds(5)));
             String reply = new String(busy.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(reply).startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close").endsWith("400");
-            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+            assertThat(reply).startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close").endsWith("800");
+            assertThat(idle.getInputStream().readAllBytes()).as("idle connection closed without another byte").isEmpty();
             assertThat(stopped.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
             second.close();
         }
+    }
+
+    /** Reads one response with a Content-Length body. */
+    static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int contentLength = -1;
+        int headEnd = -1;
+        while (headEnd < 0 || b.size() < headEnd + contentLength) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("EOF inside a response: " + b);
+            }
+            b.write(c);
+            if (headEnd < 0 && b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                String head = b.toString(StandardCharsets.ISO_8859_1).toLowerCase();
+                headEnd = b.size();
+                contentLength = Integer.parseInt(head.replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
     }
 
     String exchange(String wire) throws IOException {
