@@ -22,7 +22,10 @@ import java.lang.foreign.MemorySegment;
  * are copied only when they must outlive the read: the head of a body that spans reads, a
  * body that spans reads, a request handed to a virtual thread or deferred, and the input that
  * arrives while a response is outstanding (later requests wait for it, keeping responses in
- * order; the engine cannot present kept bytes again without new input).
+ * order). That input is kept here rather than left unconsumed in the engine: the engine only
+ * presents kept bytes again after reading is paused and resumed, and toggling reads for every
+ * deferred or blocking request would cost system calls even when nothing is pipelined behind
+ * it; reading pauses only when the kept input grows large.
  *
  * <p>Reactor thread only, except where noted.
  */
