@@ -32,6 +32,10 @@ public final class Router {
             .contentType(ContentType.TEXT_PLAIN).send("Not Found\n");
     private ErrorHandler errorHandler = ErrorHandler.DEFAULT;
 
+    /** An empty router: every path is 404 until routes are added. */
+    public Router() {
+    }
+
     /** Routes GET (and HEAD) {@code pattern} to {@code handler}. */
     public Route get(String pattern, HttpHandler handler) {
         return route("GET", pattern, handler);

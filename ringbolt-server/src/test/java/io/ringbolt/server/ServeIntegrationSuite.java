@@ -291,6 +291,32 @@ abstract class ServeIntegrationSuite {
     }
 
     @Test
+    void deepPipelinesMixingDeferredResponsesKeepTheirOrder() throws Exception {
+        StringBuilder wire = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            switch (i % 3) {
+                case 0 -> {
+                    wire.append("GET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n");
+                    expected.add("0");
+                }
+                case 1 -> {
+                    String body = Integer.toString(i);
+                    wire.append("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+                    expected.add(body);
+                }
+                default -> {
+                    wire.append("GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n");
+                    expected.add("Hello, World!");
+                }
+            }
+        }
+        wire.append("GET /pipeline HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        expected.add("ok");
+        assertThat(bodies(exchange(wire.toString()))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void badRequestsAreRejectedAndTheServerKeepsServing() throws Exception {
         assertThat(exchange("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"))
                 .startsWith("HTTP/1.1 400 ");

@@ -45,6 +45,10 @@ public final class RequestHead {
     boolean keepAlive;
     boolean expectContinue;
 
+    /** Made by its {@link RequestParser}. */
+    RequestHead() {
+    }
+
     /** Forgets the previous request; called by the parser when a new head starts. */
     void reset() {
         length = 0;
