@@ -38,6 +38,7 @@ public abstract class AbstractConnection implements Connection {
     private volatile boolean openFlag = true;
     private CloseReason closingReason;
     private boolean inputClosed;
+    private boolean eofPending;
     private boolean writable = true;
     private volatile boolean readEnabled = true;
     private boolean flushScheduled;
@@ -112,6 +113,13 @@ public abstract class AbstractConnection implements Connection {
         }
         lastActivityNs = reactor.nanoTime();
         reactor.counters().onReceived(length);
+        if (!readEnabled) {
+            // A backend may still complete receives that were in flight when reading was
+            // paused (io_uring's multishot recv). The handler asked for no onData calls, so keep
+            // the bytes (bounded by max-receive-buffer) until reading resumes.
+            keep(segment, offset, length);
+            return;
+        }
         ByteView view = reactor.view();
         InboundBuffer kept = in;
         try {
@@ -162,6 +170,12 @@ public abstract class AbstractConnection implements Connection {
             }
             return;
         }
+        if (!readEnabled && in != null && !in.isEmpty()) {
+            // EOF comes after the bytes kept while paused: hold it until they were presented.
+            eofPending = true;
+            return;
+        }
+        eofPending = false;
         inputClosed = true;
         try {
             handler.onInputClosed(this);
@@ -309,7 +323,7 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && in != null && !in.isEmpty()) {
+                if (enabled && (eofPending || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
@@ -321,18 +335,25 @@ public abstract class AbstractConnection implements Connection {
 
     private void presentKeptInput() {
         InboundBuffer kept = in;
-        if (state == CLOSED || !readEnabled || kept == null || kept.isEmpty()) {
+        if (state == CLOSED || !readEnabled) {
             return;
         }
-        ByteView view = reactor.view();
-        view.wrap(kept.segment(), kept.start(), kept.length());
-        try {
-            int consumed = consume(view);
-            if (state != CLOSED) {
-                kept.discard(consumed);
+        if (kept != null && !kept.isEmpty()) {
+            ByteView view = reactor.view();
+            view.wrap(kept.segment(), kept.start(), kept.length());
+            try {
+                int consumed = consume(view);
+                if (state != CLOSED) {
+                    kept.discard(consumed);
+                }
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return;
             }
-        } catch (Throwable t) {
-            handlerFailed(t);
+        }
+        if (eofPending && readEnabled && state != CLOSED) {
+            eofPending = false;
+            onInputEnded();
         }
     }
 

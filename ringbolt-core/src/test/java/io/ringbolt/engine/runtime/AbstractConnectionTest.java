@@ -159,10 +159,12 @@ class AbstractConnectionTest {
             c.setReadEnabled(false);
             receive(c, "GET /a\nGET /b\n");
         });
+        // Bytes that arrive while paused (an in-flight io_uring recv) are kept, not presented.
+        assertThat(handler.events).containsExactly("open");
         handler.consume = v -> v.length();
         reactor.run(() -> c.setReadEnabled(true));
         reactor.run(() -> { }); // the re-presentation runs as a task of a later iteration
-        assertThat(handler.events).containsExactly("open", "data GET /a\nGET /b\n", "data GET /a\nGET /b\n");
+        assertThat(handler.events).containsExactly("open", "data GET /a\nGET /b\n");
         assertThat(reactor.call(() -> reactor.chunkPool().inUse())).isZero();
         // Enabling again with nothing kept presents nothing.
         reactor.run(() -> {
@@ -170,7 +172,7 @@ class AbstractConnectionTest {
             c.setReadEnabled(true);
         });
         reactor.run(() -> { });
-        assertThat(handler.events).hasSize(3);
+        assertThat(handler.events).hasSize(2);
     }
 
     @Test
