@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Properties of a whole connection: pipelined requests (buffered, chunked and empty bodies)
  * give the same responses however the bytes are split into reads.
  */
-class HttpConnectionProperties {
+class HttpConnectionPropertiesTest {
 
     @Provide
     Arbitrary<String> pipelines() {
@@ -37,8 +37,8 @@ class HttpConnectionProperties {
 
     static String run(String wire, List<Integer> cuts) {
         Router router = new Router();
-        router.route("GET", "/r/{p}", HttpConnectionProperties::reflect);
-        router.route("POST", "/r/{p}", HttpConnectionProperties::reflect);
+        router.route("GET", "/r/{p}", HttpConnectionPropertiesTest::reflect);
+        router.route("POST", "/r/{p}", HttpConnectionPropertiesTest::reflect);
         FakeConnection c = new FakeConnection(new FakeReactor(), HttpServer.create(router, HttpOptions.defaults().withServerName(null)));
         int p = 0;
         for (int cut : cuts) {

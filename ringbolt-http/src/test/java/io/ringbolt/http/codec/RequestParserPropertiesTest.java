@@ -21,7 +21,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Properties of the codec, each input presented from exact-length arrays so any overread throws. */
-class RequestParserProperties {
+class RequestParserPropertiesTest {
 
     /** A request as structured data; {@link #render()} writes it on the wire. */
     record Spec(String method, String target, List<String[]> fields, byte[] body) {
