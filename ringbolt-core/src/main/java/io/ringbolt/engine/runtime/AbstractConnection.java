@@ -39,6 +39,8 @@ public abstract class AbstractConnection implements Connection {
     private CloseReason closingReason;
     private boolean inputClosed;
     private boolean eofPending;
+    private boolean lingering;
+    private TimerQueue.Timer lingerTimer;
     private boolean writable = true;
     private volatile boolean readEnabled = true;
     private boolean flushScheduled;
@@ -70,6 +72,12 @@ public abstract class AbstractConnection implements Connection {
      * kernel operation references it. Reactor thread.
      */
     protected abstract void closeSocket(boolean abortive);
+
+    /**
+     * Shuts down the sending side (FIN) while reading goes on; the lingering close that
+     * follows a graceful local close uses it. Reactor thread.
+     */
+    protected abstract void shutdownOutput();
 
     /** Reading was enabled or disabled. Reactor thread. */
     protected abstract void readEnabledChanged(boolean enabled);
@@ -113,6 +121,9 @@ public abstract class AbstractConnection implements Connection {
         }
         lastActivityNs = reactor.nanoTime();
         reactor.counters().onReceived(length);
+        if (lingering) {
+            return; // closing: the peer's late bytes are read and dropped until its EOF
+        }
         if (!readEnabled) {
             // A backend may still complete receives that were in flight when reading was
             // paused (io_uring's multishot recv). The handler asked for no onData calls, so keep
@@ -164,6 +175,11 @@ public abstract class AbstractConnection implements Connection {
 
     /** The peer sent EOF. Reactor thread. */
     protected final void onInputEnded() {
+        if (lingering) {
+            inputClosed = true;
+            closeNow(closingReason, false);
+            return;
+        }
         if (state != OPEN || inputClosed) {
             if (state == CLOSING) {
                 inputClosed = true;
@@ -197,7 +213,9 @@ public abstract class AbstractConnection implements Connection {
             notifyWritability(true);
         }
         if (state == CLOSING && out.isEmpty()) {
-            closeNow(closingReason, false);
+            if (!lingering) {
+                finishClose(closingReason);
+            }
         } else if (!out.isEmpty()) {
             startSend();
         }
@@ -402,13 +420,39 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         if (out.isEmpty() && !sendInFlight()) {
-            closeNow(reason, false);
+            finishClose(reason);
             return;
         }
         state = CLOSING;
         openFlag = false;
         closingReason = reason;
         flush();
+    }
+
+    /**
+     * Output is flushed. Closing now while the peer still sends makes the kernel answer with a
+     * reset that can destroy the response the peer has not read yet, so unless the peer already
+     * sent EOF: send FIN, read and drop until its EOF or the linger timeout, then close.
+     */
+    private void finishClose(CloseReason reason) {
+        long lingerNs = reactor.config.lingerTimeoutNs();
+        if (inputClosed || lingerNs == 0) {
+            closeNow(reason, false);
+            return;
+        }
+        state = CLOSING;
+        openFlag = false;
+        closingReason = reason;
+        lingering = true;
+        if (in != null) {
+            in.release();
+        }
+        shutdownOutput();
+        if (!readEnabled) {
+            readEnabled = true;
+            readEnabledChanged(true);
+        }
+        lingerTimer = reactor.timers().schedule(reactor.nanoTime() + lingerNs, () -> closeNow(closingReason, false));
     }
 
     final void notifyShutdown() {
@@ -435,6 +479,10 @@ public abstract class AbstractConnection implements Connection {
         if (idleTimer != null) {
             reactor.timers().remove(idleTimer);
             idleTimer = null;
+        }
+        if (lingerTimer != null) {
+            reactor.timers().remove(lingerTimer);
+            lingerTimer = null;
         }
         reactor.unregister(this);
         if (in != null) {

@@ -221,6 +221,12 @@ final class UringConnection extends AbstractConnection {
         inflight++;
     }
 
+    @Override
+    protected void shutdownOutput() {
+        owner.sq().prepShutdown(fd, IoUring.SHUT_WR, UserData.encode(UserData.OP_CANCEL, generation, slot));
+        inflight++;
+    }
+
     void onCancelOrCloseCqe() {
         inflight--;
         maybeRelease();

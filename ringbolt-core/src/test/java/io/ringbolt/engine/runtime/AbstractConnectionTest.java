@@ -106,6 +106,10 @@ class AbstractConnectionTest {
         reactor.run(() -> c.completeSend(2));
         assertThat(handler.closes()).isZero();
         reactor.run(() -> c.completeSend(3));
+        // Lingering close: FIN once the reply is out, the socket closes at the peer's EOF.
+        assertThat(reactor.call(() -> c.outputShutdown)).as("FIN after the reply").isTrue();
+        assertThat(handler.closes()).as("not before the peer's EOF").isZero();
+        reactor.run(c::onInputEnded);
         assertThat(handler.events).endsWith("close LOCAL");
         assertThat(c.closedAbortive).isFalse();
         reactor.run(() -> {
@@ -250,6 +254,7 @@ class AbstractConnectionTest {
         assertThat(reactor.call(() -> c.kernelReading)).isFalse();
         c.close();
         reactor.run(() -> c.completeSend(4));
+        reactor.run(c::onInputEnded); // the peer's EOF ends the lingering close
         assertThat(handler.events).endsWith("close LOCAL");
         assertThat(c.write(new byte[1])).as("foreign write after close").isFalse();
     }
