@@ -1,7 +1,9 @@
-/** The Ringbolt command-line app. */
+/** The Ringbolt command-line app: {@code serve} (HTTP demo and benchmark endpoints) and {@code echo}. */
 module io.ringbolt.server {
     requires io.ringbolt.core;
+    requires io.ringbolt.http;
     requires info.picocli;
     requires java.logging;
+    requires com.fasterxml.jackson.databind;
     opens io.ringbolt.server to info.picocli;
 }

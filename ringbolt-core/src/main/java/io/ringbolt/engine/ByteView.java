@@ -11,9 +11,11 @@ import java.util.Objects;
  * reactor and re-points it before each {@link ConnectionHandler#onData} call, so a view (and
  * anything that reads it lazily) is valid only until the handler returns.
  *
- * <p>Indexes are relative to the start of the view and checked against its length; the
- * underlying segment is an exact-length slice, so a read past the end throws
- * {@link IndexOutOfBoundsException} instead of reading a neighbour's bytes.
+ * <p>Indexes are relative to the start of the view and every accessor checks them against the
+ * view's length, so a read past the end throws {@link IndexOutOfBoundsException} instead of
+ * reading a neighbour's bytes. {@link #segment()} is the whole underlying buffer (not a slice,
+ * to avoid an allocation per call); code that reads it directly must stay within
+ * {@code [segmentOffset(), segmentOffset() + length())}.
  */
 public final class ByteView {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;

@@ -71,7 +71,10 @@ public interface Connection {
 
     /**
      * Enables or disables reading. While disabled no {@code onData} calls happen and the
-     * kernel's socket buffer fills, which pushes back on the peer. Any thread.
+     * kernel's socket buffer fills, which pushes back on the peer. Bytes a backend had already
+     * received when reading was disabled are kept (within max-receive-buffer) and, like any
+     * unconsumed bytes, presented again when reading is re-enabled, even if the peer sends
+     * nothing more. Any thread.
      */
     void setReadEnabled(boolean enabled);
 

@@ -165,6 +165,7 @@ public final class Engine implements AutoCloseable {
         private int writeLowWaterMark = 256 * 1024;
         private int maxReceiveBufferBytes = 8 * 1024 * 1024;
         private Duration idleTimeout = Duration.ZERO;
+        private Duration lingerTimeout = Duration.ofSeconds(2);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String threadNamePrefix = "ringbolt";
         private HandlerFactory handlerFactory;
@@ -237,6 +238,13 @@ public final class Engine implements AutoCloseable {
         /** Close connections idle for this long (ZERO disables). */
         public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
 
+        /**
+         * After a graceful local close with the peer still sending, wait this long for its EOF
+         * (discarding what it sends) so the last response is not lost to a reset; ZERO closes at
+         * once. Default 2 s.
+         */
+        public Builder lingerTimeout(Duration value) { this.lingerTimeout = value; return this; }
+
         /** Grace period of {@link Engine#close()}. */
         public Builder shutdownGrace(Duration value) { this.shutdownGrace = value; return this; }
 
@@ -250,7 +258,7 @@ public final class Engine implements AutoCloseable {
         public EngineConfig buildConfig() {
             return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
-                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, shutdownGrace, threadNamePrefix);
+                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, lingerTimeout, shutdownGrace, threadNamePrefix);
         }
 
         /**

@@ -23,6 +23,9 @@ import java.util.List;
  * @param writeLowWaterMark      pending-output bytes below which it is writable again
  * @param maxReceiveBufferBytes  unconsumed received bytes a connection may keep before it is closed
  * @param idleTimeout            close connections with no traffic for this long (ZERO: never)
+ * @param lingerTimeout          after a graceful local close, how long to wait for the peer's EOF
+ *                               (discarding its bytes) before closing, so that a response is not
+ *                               destroyed by a reset (ZERO: close at once)
  * @param shutdownGrace          how long {@link Engine#close()} waits for connections to finish
  * @param threadNamePrefix       prefix of reactor and acceptor thread names
  */
@@ -42,6 +45,7 @@ public record EngineConfig(
         int writeLowWaterMark,
         int maxReceiveBufferBytes,
         Duration idleTimeout,
+        Duration lingerTimeout,
         Duration shutdownGrace,
         String threadNamePrefix) {
 
@@ -73,6 +77,9 @@ public record EngineConfig(
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout=" + idleTimeout + " (must be zero or positive)");
         }
+        if (lingerTimeout == null || lingerTimeout.isNegative()) {
+            throw new IllegalArgumentException("linger-timeout=" + lingerTimeout + " (must be zero or positive)");
+        }
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace=" + shutdownGrace + " (must be zero or positive)");
         }
@@ -89,6 +96,11 @@ public record EngineConfig(
         if (!ok) {
             throw new IllegalArgumentException(key + "=" + value + " (" + rule + ")");
         }
+    }
+
+    /** Linger timeout in nanoseconds, 0 when disabled. */
+    public long lingerTimeoutNs() {
+        return lingerTimeout.toNanos();
     }
 
     /** Idle timeout in nanoseconds, 0 when disabled. */

@@ -13,9 +13,17 @@ public final class TestBackends {
     private TestBackends() {
     }
 
-    /** Backends under test. The io_uring owner adds {@link Backend#IO_URING} here. */
+    /**
+     * Backends under test: io_uring and NIO. Both are always listed, so a machine without
+     * io_uring fails loudly instead of quietly testing less; to run on such a machine on
+     * purpose, pass {@code -Dringbolt.test.backends=nio}.
+     */
     public static List<Backend> all() {
-        return List.of(Backend.NIO);
+        String only = System.getProperty("ringbolt.test.backends");
+        if (only != null && !only.isBlank()) {
+            return java.util.Arrays.stream(only.split(",")).map(Backend::parse).toList();
+        }
+        return List.of(Backend.IO_URING, Backend.NIO);
     }
 
     /** Every backend × every accept mode, for {@code @MethodSource}. */

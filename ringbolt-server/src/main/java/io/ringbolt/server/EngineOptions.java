@@ -39,6 +39,9 @@ final class EngineOptions {
     @Option(names = "--idle-timeout", description = "Close connections idle this long, e.g. 60s, 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0s")
     String idleTimeout;
 
+    @Option(names = "--shutdown-grace", description = "On SIGINT/SIGTERM, time to let in-flight requests finish, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    String shutdownGrace;
+
     @Option(names = "--log-level", description = "error, warning, info, debug (default: ${DEFAULT-VALUE}).", defaultValue = "info")
     String logLevel;
 
@@ -51,7 +54,8 @@ final class EngineOptions {
                 .bufferSize(bufferSize)
                 .bufferCount(bufferCount)
                 .maxConnectionsPerReactor(maxConnections)
-                .idleTimeout(parseDuration("idle-timeout", idleTimeout));
+                .idleTimeout(parseDuration("idle-timeout", idleTimeout))
+                .shutdownGrace(parseDuration("shutdown-grace", shutdownGrace));
         if (reactors != null) {
             b.reactors(reactors);
         }

@@ -2,11 +2,15 @@ package io.ringbolt.server;
 
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
+import io.ringbolt.http.HttpOptions;
+import io.ringbolt.http.HttpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
@@ -31,7 +35,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
-                    || ex instanceof UncheckedIOException) {
+                    || ex instanceof UncheckedIOException || ex instanceof IOException) {
                 cmd.getErr().println("ringbolt: " + ex.getMessage());
                 return 2;
             }
@@ -47,14 +51,32 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Start the server app on port 8080 (the TCP echo server until the HTTP layer exists).")
+            description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
+                    + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
+                    + "/delay/{ms}. SIGINT/SIGTERM drain gracefully.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         EngineOptions options;
 
+        @Mixin
+        HttpFlags http;
+
         @Override
-        public Integer call() throws InterruptedException {
-            return runEngine(options, options.builder().handler(c -> new EchoHandler()));
+        public Integer call() throws InterruptedException, IOException {
+            configureLogging(options.logLevel);
+            HttpServer server = httpServer(http);
+            return runEngine(options, options.builder().handler(server));
+        }
+
+        static HttpServer httpServer(HttpFlags http) throws IOException {
+            HttpOptions httpOptions = http.options();
+            Path dataDir = ArenaData.locate(http.dataDir);
+            ArenaData data = ArenaData.load(dataDir);
+            System.getLogger("io.ringbolt.server").log(System.Logger.Level.INFO, dataDir == null
+                    ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
+                    : "serve: data " + dataDir + " (" + data.items().size() + " items"
+                    + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
+            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
         }
     }
 

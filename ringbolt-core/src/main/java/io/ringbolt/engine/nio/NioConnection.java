@@ -162,6 +162,15 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
     }
 
     @Override
+    protected void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            // Already reset or closed by the peer: the close that follows still releases it.
+        }
+    }
+
+    @Override
     protected void closeSocket(boolean abortive) {
         if (abortive) {
             try {

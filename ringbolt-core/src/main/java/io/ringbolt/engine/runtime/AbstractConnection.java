@@ -38,6 +38,9 @@ public abstract class AbstractConnection implements Connection {
     private volatile boolean openFlag = true;
     private CloseReason closingReason;
     private boolean inputClosed;
+    private boolean eofPending;
+    private boolean lingering;
+    private TimerQueue.Timer lingerTimer;
     private boolean writable = true;
     private volatile boolean readEnabled = true;
     private boolean flushScheduled;
@@ -69,6 +72,12 @@ public abstract class AbstractConnection implements Connection {
      * kernel operation references it. Reactor thread.
      */
     protected abstract void closeSocket(boolean abortive);
+
+    /**
+     * Shuts down the sending side (FIN) while reading goes on; the lingering close that
+     * follows a graceful local close uses it. Reactor thread.
+     */
+    protected abstract void shutdownOutput();
 
     /** Reading was enabled or disabled. Reactor thread. */
     protected abstract void readEnabledChanged(boolean enabled);
@@ -112,6 +121,16 @@ public abstract class AbstractConnection implements Connection {
         }
         lastActivityNs = reactor.nanoTime();
         reactor.counters().onReceived(length);
+        if (lingering) {
+            return; // closing: the peer's late bytes are read and dropped until its EOF
+        }
+        if (!readEnabled) {
+            // A backend may still complete receives that were in flight when reading was
+            // paused (io_uring's multishot recv). The handler asked for no onData calls, so keep
+            // the bytes (bounded by max-receive-buffer) until reading resumes.
+            keep(segment, offset, length);
+            return;
+        }
         ByteView view = reactor.view();
         InboundBuffer kept = in;
         try {
@@ -156,12 +175,23 @@ public abstract class AbstractConnection implements Connection {
 
     /** The peer sent EOF. Reactor thread. */
     protected final void onInputEnded() {
+        if (lingering) {
+            inputClosed = true;
+            closeNow(closingReason, false);
+            return;
+        }
         if (state != OPEN || inputClosed) {
             if (state == CLOSING) {
                 inputClosed = true;
             }
             return;
         }
+        if (!readEnabled && in != null && !in.isEmpty()) {
+            // EOF comes after the bytes kept while paused: hold it until they were presented.
+            eofPending = true;
+            return;
+        }
+        eofPending = false;
         inputClosed = true;
         try {
             handler.onInputClosed(this);
@@ -183,7 +213,9 @@ public abstract class AbstractConnection implements Connection {
             notifyWritability(true);
         }
         if (state == CLOSING && out.isEmpty()) {
-            closeNow(closingReason, false);
+            if (!lingering) {
+                finishClose(closingReason);
+            }
         } else if (!out.isEmpty()) {
             startSend();
         }
@@ -309,7 +341,7 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && in != null && !in.isEmpty()) {
+                if (enabled && (eofPending || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
@@ -321,18 +353,25 @@ public abstract class AbstractConnection implements Connection {
 
     private void presentKeptInput() {
         InboundBuffer kept = in;
-        if (state == CLOSED || !readEnabled || kept == null || kept.isEmpty()) {
+        if (state == CLOSED || !readEnabled) {
             return;
         }
-        ByteView view = reactor.view();
-        view.wrap(kept.segment(), kept.start(), kept.length());
-        try {
-            int consumed = consume(view);
-            if (state != CLOSED) {
-                kept.discard(consumed);
+        if (kept != null && !kept.isEmpty()) {
+            ByteView view = reactor.view();
+            view.wrap(kept.segment(), kept.start(), kept.length());
+            try {
+                int consumed = consume(view);
+                if (state != CLOSED) {
+                    kept.discard(consumed);
+                }
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return;
             }
-        } catch (Throwable t) {
-            handlerFailed(t);
+        }
+        if (eofPending && readEnabled && state != CLOSED) {
+            eofPending = false;
+            onInputEnded();
         }
     }
 
@@ -381,13 +420,39 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         if (out.isEmpty() && !sendInFlight()) {
-            closeNow(reason, false);
+            finishClose(reason);
             return;
         }
         state = CLOSING;
         openFlag = false;
         closingReason = reason;
         flush();
+    }
+
+    /**
+     * Output is flushed. Closing now while the peer still sends makes the kernel answer with a
+     * reset that can destroy the response the peer has not read yet, so unless the peer already
+     * sent EOF: send FIN, read and drop until its EOF or the linger timeout, then close.
+     */
+    private void finishClose(CloseReason reason) {
+        long lingerNs = reactor.config.lingerTimeoutNs();
+        if (inputClosed || lingerNs == 0) {
+            closeNow(reason, false);
+            return;
+        }
+        state = CLOSING;
+        openFlag = false;
+        closingReason = reason;
+        lingering = true;
+        if (in != null) {
+            in.release();
+        }
+        shutdownOutput();
+        if (!readEnabled) {
+            readEnabled = true;
+            readEnabledChanged(true);
+        }
+        lingerTimer = reactor.timers().schedule(reactor.nanoTime() + lingerNs, () -> closeNow(closingReason, false));
     }
 
     final void notifyShutdown() {
@@ -414,6 +479,10 @@ public abstract class AbstractConnection implements Connection {
         if (idleTimer != null) {
             reactor.timers().remove(idleTimer);
             idleTimer = null;
+        }
+        if (lingerTimer != null) {
+            reactor.timers().remove(lingerTimer);
+            lingerTimer = null;
         }
         reactor.unregister(this);
         if (in != null) {

@@ -59,7 +59,7 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
             LinuxSocket.write(efd, wakeValue.segment(), 8);
         }
         thread.join(TimeUnit.SECONDS.toMillis(10));
-        wakeValue.close();
+        UringReactor.closeWakeValueRegion(wakeValue);
     }
 
     private void run() {

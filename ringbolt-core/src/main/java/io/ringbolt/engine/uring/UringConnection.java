@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
 
 /**
  * A connection on an io_uring reactor: one multishot recv into the reactor's provided-buffer
- * ring, at most one send (SEND, or SENDMSG gathering several chunks) in flight, and close as
+ * ring (single-shot once the handler has paused reading, to bound the overshoot), at most one send (SEND, or SENDMSG gathering several chunks) in flight, and close as
  * cancel-then-close. Counts its in-flight operations so its slot is reused only after the last
  * completion arrived. Reactor thread only.
  */
@@ -35,6 +35,8 @@ final class UringConnection extends AbstractConnection {
     private boolean sending;
     private Chunk msgChunk;
     private boolean socketClosed;
+    private boolean peerEof;
+    private boolean singleShot;
 
     UringConnection(UringReactor owner, int fd, int slot, int generation) {
         super(owner);
@@ -72,10 +74,14 @@ final class UringConnection extends AbstractConnection {
     /** Arms the multishot recv if the connection still wants bytes and none is armed. */
     void armRecv() {
         recvRearmQueued = false;
-        if (recvArmed || isClosed() || !isReadEnabled() || isInputClosed()) {
+        if (recvArmed || peerEof || isClosed() || !isReadEnabled() || isInputClosed()) {
             return;
         }
-        owner.sq().prepRecvMultishot(fd, owner.bufferGroup(), recvUserData);
+        if (singleShot) {
+            owner.sq().prepRecvSelect(fd, owner.bufferGroup(), recvUserData);
+        } else {
+            owner.sq().prepRecvMultishot(fd, owner.bufferGroup(), recvUserData);
+        }
         recvArmed = true;
         inflight++;
     }
@@ -91,6 +97,7 @@ final class UringConnection extends AbstractConnection {
             owner.deliverBuffer(this, flags >>> IoUring.IORING_CQE_BUFFER_SHIFT, res);
         } else if (res == 0) {
             more = false;
+            peerEof = true;
             recvEnded();
             onInputEnded();
         } else if (res == -Errno.ENOBUFS) {
@@ -106,7 +113,7 @@ final class UringConnection extends AbstractConnection {
             }
             // ENOBUFS (ring empty), a cancel for pausing, or the kernel ending a multishot: re-arm
             // once this batch's buffers are back in the ring.
-            if (!isClosed() && isReadEnabled() && !isInputClosed() && !recvRearmQueued) {
+            if (!isClosed() && !peerEof && isReadEnabled() && !isInputClosed() && !recvRearmQueued) {
                 recvRearmQueued = true;
                 owner.queueRearm(this);
             }
@@ -126,8 +133,16 @@ final class UringConnection extends AbstractConnection {
         if (enabled) {
             armRecv();
         } else if (recvArmed) {
+            // A multishot recv keeps moving socket data into our buffers until the cancel
+            // lands; those bytes are kept, not presented. A connection that needed
+            // back-pressure once receives one buffer per arm from now on, so later pauses
+            // overshoot by at most one buffer.
+            singleShot = true;
             owner.sq().prepCancel(recvUserData, 0, UserData.encode(UserData.OP_CANCEL, generation, slot));
             inflight++;
+            // Submit now rather than with the next wait: every CQE the recv posts before the
+            // cancel lands is bytes this connection must keep while paused.
+            owner.submitNow();
         }
     }
 
@@ -203,6 +218,12 @@ final class UringConnection extends AbstractConnection {
             inflight++;
         }
         sq.prepClose(fd, UserData.encode(UserData.OP_CLOSE, generation, slot));
+        inflight++;
+    }
+
+    @Override
+    protected void shutdownOutput() {
+        owner.sq().prepShutdown(fd, IoUring.SHUT_WR, UserData.encode(UserData.OP_CANCEL, generation, slot));
         inflight++;
     }
 

@@ -131,6 +131,10 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
                 }
             }
         }
+        // A foreign thread may be inside wakeup(): its write holds the shared region's session,
+        // so closing the region waits that write out and makes later ones fail before the
+        // syscall. Only then is the eventfd number safe to close (and to be reused).
+        closeWakeValueRegion(wakeValueRegion);
         int efd = wakeFd;
         if (efd >= 0) {
             wakeFd = -1;
@@ -144,7 +148,18 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
                 msgPool.close();
             }
         }
-        wakeValueRegion.close();
+    }
+
+    /** Closes a region written by foreign threads, waiting out a write in progress. */
+    static void closeWakeValueRegion(NativeRegion region) {
+        while (true) {
+            try {
+                region.close();
+                return;
+            } catch (IllegalStateException inUse) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private static void closeQuietly(NativeRegion r) {
@@ -175,7 +190,11 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     protected void wakeup() {
         int efd = wakeFd;
         if (efd >= 0) {
-            LinuxSocket.write(efd, wakeValueRegion.segment(), 8);
+            try {
+                LinuxSocket.write(efd, wakeValueRegion.segment(), 8);
+            } catch (IllegalStateException stopped) {
+                // The region is closed: the reactor has stopped and there is nothing to wake.
+            }
         }
     }
 
@@ -381,6 +400,11 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     }
 
     // ---- accessors for connections and tests -----------------------------------------------------------
+
+    /** Submits prepared SQEs without waiting (no task work runs, so no CQEs appear). */
+    void submitNow() {
+        ring.submit();
+    }
 
     SubmissionQueue sq() {
         return sq;

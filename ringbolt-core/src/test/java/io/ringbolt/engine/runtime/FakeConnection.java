@@ -44,6 +44,14 @@ final class FakeConnection extends AbstractConnection {
         releaseOutput();
     }
 
+    /** Whether the lingering close shut the sending side down. */
+    boolean outputShutdown;
+
+    @Override
+    protected void shutdownOutput() {
+        outputShutdown = true;
+    }
+
     @Override
     protected void readEnabledChanged(boolean enabled) {
         kernelReading = enabled;

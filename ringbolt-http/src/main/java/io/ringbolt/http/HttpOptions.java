@@ -1,0 +1,96 @@
+package io.ringbolt.http;
+
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of the HTTP layer. Immutable; change a value with a {@code with...}
+ * method. Every invalid value is rejected with an {@link IllegalArgumentException} naming its
+ * key.
+ *
+ * @param maxTargetBytes     longest request-target; longer gets 414
+ * @param maxHeadBytes       largest request head (request-line and fields); larger gets 431
+ * @param maxHeaderCount     most header fields; more gets 431
+ * @param maxBodyBytes       largest request body a route buffers; larger gets 413
+ * @param headerTimeout      time allowed from the first byte of a request head to its end (slowloris); 408 and close
+ * @param keepAliveTimeout   time an idle keep-alive connection is kept between requests; then closed quietly
+ * @param serverName         value of the {@code Server} field, or null for none
+ */
+public record HttpOptions(
+        int maxTargetBytes,
+        int maxHeadBytes,
+        int maxHeaderCount,
+        long maxBodyBytes,
+        Duration headerTimeout,
+        Duration keepAliveTimeout,
+        String serverName) {
+
+    /** 8 KiB target, 16 KiB head, 100 fields, 8 MiB body, 10 s header timeout, 30 s keep-alive, "ringbolt". */
+    public static HttpOptions defaults() {
+        return new HttpOptions(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024,
+                Duration.ofSeconds(10), Duration.ofSeconds(30), "ringbolt");
+    }
+
+    /** Validates every field. */
+    public HttpOptions {
+        require(maxTargetBytes >= 16 && maxTargetBytes <= 1 << 20, "max-target-bytes", maxTargetBytes, "must be 16..1048576");
+        require(maxHeadBytes >= 256 && maxHeadBytes <= 1 << 22, "max-head-bytes", maxHeadBytes, "must be 256..4194304");
+        require(maxHeaderCount >= 1 && maxHeaderCount <= 10_000, "max-header-count", maxHeaderCount, "must be 1..10000");
+        require(maxBodyBytes >= 0 && maxBodyBytes <= Integer.MAX_VALUE - 64, "max-body-bytes", maxBodyBytes,
+                "must be 0..2147483583 (buffered bodies live in one array)");
+        requirePositive("header-timeout", headerTimeout);
+        requirePositive("keepalive-timeout", keepAliveTimeout);
+        if (serverName != null) {
+            for (int i = 0; i < serverName.length(); i++) {
+                char c = serverName.charAt(i);
+                require(c >= 0x20 && c < 0x7F, "server-name", serverName, "printable ASCII only");
+            }
+        }
+    }
+
+    private static void require(boolean ok, String key, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + "=" + value + " (" + rule + ")");
+        }
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key + "=" + d + " (must be positive)");
+        }
+    }
+
+    /** With another request-target limit. */
+    public HttpOptions withMaxTargetBytes(int value) {
+        return new HttpOptions(value, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+    }
+
+    /** With another request-head limit. */
+    public HttpOptions withMaxHeadBytes(int value) {
+        return new HttpOptions(maxTargetBytes, value, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+    }
+
+    /** With another header-count limit. */
+    public HttpOptions withMaxHeaderCount(int value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, value, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+    }
+
+    /** With another buffered-body limit. */
+    public HttpOptions withMaxBodyBytes(long value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, value, headerTimeout, keepAliveTimeout, serverName);
+    }
+
+    /** With another header-read timeout. */
+    public HttpOptions withHeaderTimeout(Duration value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, value, keepAliveTimeout, serverName);
+    }
+
+    /** With another keep-alive idle timeout. */
+    public HttpOptions withKeepAliveTimeout(Duration value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, value, serverName);
+    }
+
+    /** With another {@code Server} value (null: none). */
+    public HttpOptions withServerName(String value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, value);
+    }
+}

@@ -1,0 +1,77 @@
+package io.ringbolt.http;
+
+import io.ringbolt.engine.Connection;
+import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.HandlerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP/1.1 server as an engine {@link HandlerFactory}: give it to
+ * {@code Engine.builder().handler(...)} and every accepted connection speaks HTTP.
+ *
+ * <pre>{@code
+ * Router router = new Router();
+ * router.get("/plaintext", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("Hello, World!"));
+ * Engine engine = Engine.builder().bind("0.0.0.0", 8080).handler(HttpServer.create(router)).start();
+ * }</pre>
+ *
+ * The router is compiled once here; later changes to it have no effect. Thread-safe: one
+ * instance serves every reactor.
+ */
+public final class HttpServer implements HandlerFactory {
+    private final HttpOptions options;
+    private final RouteTable routes;
+    private final ErrorHandler errorHandler;
+    private final byte[] serverLine;
+    private final ExecutorService blockingExecutor;
+
+    private HttpServer(Router router, HttpOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.routes = router.compile();
+        this.errorHandler = router.errorHandler();
+        this.serverLine = options.serverName() == null ? null
+                : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.blockingExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("ringbolt-http-blocking-", 0).factory());
+    }
+
+    /** A server for {@code router} with {@code options}. */
+    public static HttpServer create(Router router, HttpOptions options) {
+        return new HttpServer(Objects.requireNonNull(router, "router"), options);
+    }
+
+    /** A server for {@code router} with {@link HttpOptions#defaults()}. */
+    public static HttpServer create(Router router) {
+        return create(router, HttpOptions.defaults());
+    }
+
+    /** The limits and timeouts in force. */
+    public HttpOptions options() {
+        return options;
+    }
+
+    @Override
+    public ConnectionHandler newHandler(Connection connection) {
+        return new HttpConnection(this, connection);
+    }
+
+    RouteTable routes() {
+        return routes;
+    }
+
+    ErrorHandler errorHandler() {
+        return errorHandler;
+    }
+
+    byte[] serverLine() {
+        return serverLine;
+    }
+
+    ExecutorService blockingExecutor() {
+        return blockingExecutor;
+    }
+}

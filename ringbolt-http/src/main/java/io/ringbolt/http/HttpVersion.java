@@ -1,0 +1,20 @@
+package io.ringbolt.http;
+
+/** The HTTP/1.x versions a request can carry. Responses always say {@code HTTP/1.1}. */
+public enum HttpVersion {
+    /** HTTP/1.0: close after each response unless {@code Connection: keep-alive}; no chunked responses. */
+    HTTP_1_0("HTTP/1.0"),
+    /** HTTP/1.1 (and any later 1.x minor version, which is answered as 1.1). */
+    HTTP_1_1("HTTP/1.1");
+
+    private final String text;
+
+    HttpVersion(String text) {
+        this.text = text;
+    }
+
+    /** The version as it appears on the wire. */
+    public String text() {
+        return text;
+    }
+}

@@ -1,0 +1,22 @@
+package io.ringbolt.http;
+
+/**
+ * Code around a handler: authentication, logging, headers, compression. Runs on the same
+ * thread as the handler. A middleware short-circuits by answering without calling
+ * {@code next}, and decorates by changing the response before or after {@code next} returns
+ * (the response is not sent until the whole chain has returned, so headers added afterwards
+ * still go out, except for a streamed or deferred response already under way).
+ *
+ * <p>Chains are composed once when the server is built, so calling {@code next} allocates
+ * nothing.
+ */
+@FunctionalInterface
+public interface Middleware {
+    /** Handles the request, usually by calling {@code next.handle(request, response)}. */
+    void handle(HttpRequest request, HttpResponse response, HttpHandler next) throws Exception;
+
+    /** This middleware wrapped around {@code handler}, as one handler. */
+    default HttpHandler around(HttpHandler handler) {
+        return (request, response) -> handle(request, response, handler);
+    }
+}

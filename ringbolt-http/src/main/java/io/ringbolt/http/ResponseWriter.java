@@ -1,0 +1,221 @@
+package io.ringbolt.http;
+
+import io.ringbolt.engine.ByteView;
+import io.ringbolt.engine.Connection;
+import io.ringbolt.http.codec.AcceptEncoding;
+import io.ringbolt.http.codec.ByteBuf;
+import io.ringbolt.http.codec.GzipEncoder;
+import io.ringbolt.http.codec.HttpDate;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes responses onto a connection: status line, {@code Server}, cached {@code Date},
+ * fields, automatic {@code Content-Length} (or chunked framing for streams), {@code Connection},
+ * then the body, which is left out for HEAD and for 1xx/204/304. Small bodies go out in the
+ * same write as the head. Works in per-thread scratch buffers (one per reactor thread), so
+ * encoding allocates nothing after warm-up. Reactor thread.
+ */
+final class ResponseWriter {
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CONTENT_ENCODING_GZIP = ascii("Content-Encoding: gzip\r\n");
+    private static final byte[] VARY_ACCEPT_ENCODING = ascii("Vary: Accept-Encoding\r\n");
+    private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] TEXT_PLAIN = ContentType.TEXT_PLAIN.fieldLine();
+    /** Bodies up to this size are copied behind the head so both leave in one write. */
+    private static final int INLINE_BODY_BYTES = 16 * 1024;
+    /** Scratch buffers larger than this after a response are dropped, so one huge body is not pinned. */
+    private static final int MAX_RETAINED_BYTES = 1 << 20;
+
+    /** Per-thread encoding state. */
+    private static final class Scratch {
+        final ByteBuf head = new ByteBuf(4096);
+        final ByteBuf body = new ByteBuf(4096);
+        final ByteBuf gzip = new ByteBuf(4096);
+        final GzipEncoder[] encoders = new GzipEncoder[10];
+        final ByteView view = new ByteView();
+
+        GzipEncoder encoder(int level) {
+            GzipEncoder e = encoders[level];
+            if (e == null) {
+                e = new GzipEncoder(level);
+                encoders[level] = e;
+            }
+            return e;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private ResponseWriter() {
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}. */
+    static void write(Connection conn, HttpRequest req, HttpResponse res, boolean close, byte[] serverLine) {
+        Scratch s = SCRATCH.get();
+        int status = res.status;
+        boolean bodiless = HttpStatus.isBodiless(status);
+        byte[] array = null;
+        MemorySegment segment = null;
+        long offset = 0;
+        int length = 0;
+        switch (res.bodyKind) {
+            case HttpResponse.BODY_BYTES -> {
+                array = res.bodyBytes;
+                offset = res.bodyOffset;
+                length = res.bodyLength;
+            }
+            case HttpResponse.BODY_STRING -> {
+                ByteBuf b = s.body.clear();
+                b.writeUtf8(res.bodyString);
+                array = b.array();
+                length = b.length();
+            }
+            case HttpResponse.BODY_SEGMENT -> {
+                segment = res.bodySegment;
+                offset = res.bodySegmentOffset;
+                length = res.bodyLength;
+            }
+            default -> {
+            }
+        }
+        boolean gzip = false;
+        boolean vary = false;
+        Compression policy = res.compression;
+        if (policy != null && !bodiless && length >= policy.minBytes() && res.contentType != null
+                && res.contentType.isCompressible() && res.header("Content-Encoding") == null) {
+            vary = true;
+            if (AcceptEncoding.choose(req.head, false, true) == AcceptEncoding.GZIP) {
+                if (segment != null) {
+                    ByteBuf b = s.body.clear();
+                    b.write(segment, offset, length);
+                    array = b.array();
+                    offset = 0;
+                    segment = null;
+                }
+                ByteBuf z = s.gzip.clear();
+                s.encoder(policy.gzipLevel()).encode(array, (int) offset, length, z);
+                array = z.array();
+                offset = 0;
+                length = z.length();
+                gzip = true;
+            }
+        }
+        ByteBuf out = s.head.clear();
+        writeHead(out, res, serverLine);
+        if (gzip) {
+            out.write(CONTENT_ENCODING_GZIP);
+        }
+        if (vary && res.header("Vary") == null) {
+            out.write(VARY_ACCEPT_ENCODING);
+        }
+        if (!bodiless) {
+            out.write(CONTENT_LENGTH).writeDecimal(length).crlf();
+        }
+        writeConnection(out, req, close);
+        out.crlf();
+        boolean sendBody = !bodiless && req.method() != HttpMethod.HEAD && length > 0;
+        if (sendBody && length <= INLINE_BODY_BYTES) {
+            if (segment != null) {
+                out.write(segment, offset, length);
+            } else {
+                out.write(array, (int) offset, length);
+            }
+            conn.write(out.array(), 0, out.length());
+        } else {
+            conn.write(out.array(), 0, out.length());
+            if (sendBody) {
+                if (segment != null) {
+                    conn.write(s.view.wrap(segment, offset, length), 0, length);
+                } else {
+                    conn.write(array, (int) offset, length);
+                }
+            }
+        }
+        trim(s);
+    }
+
+    /** Writes the head of a streamed response: chunked framing when {@code chunked}, else none. */
+    static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked, boolean close,
+                                byte[] serverLine) {
+        ByteBuf out = SCRATCH.get().head.clear();
+        writeHead(out, res, serverLine);
+        if (chunked && !HttpStatus.isBodiless(res.status)) {
+            out.write(CHUNKED);
+        }
+        writeConnection(out, req, close);
+        out.crlf();
+        conn.write(out.array(), 0, out.length());
+    }
+
+    /** Writes {@code 100 Continue}. */
+    static void writeContinue(Connection conn) {
+        conn.write(CONTINUE, 0, CONTINUE.length);
+    }
+
+    /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}. */
+    static void writeError(Connection conn, int status, String detail, byte[] serverLine) {
+        Scratch s = SCRATCH.get();
+        ByteBuf body = s.body.clear();
+        body.writeDecimal(status).write(' ').writeLatin1(HttpStatus.reasonPhrase(status));
+        if (detail != null) {
+            body.write(':').write(' ').writeLatin1(detail);
+        }
+        body.write('\n');
+        ByteBuf out = s.head.clear();
+        out.write(HttpStatus.statusLine(status));
+        if (serverLine != null) {
+            out.write(serverLine);
+        }
+        out.write(HttpDate.dateFieldLine());
+        out.write(TEXT_PLAIN);
+        out.write(CONTENT_LENGTH).writeDecimal(body.length()).crlf();
+        out.write(CONNECTION_CLOSE);
+        out.crlf();
+        out.write(body.array(), 0, body.length());
+        conn.write(out.array(), 0, out.length());
+    }
+
+    private static void writeHead(ByteBuf out, HttpResponse res, byte[] serverLine) {
+        out.write(HttpStatus.statusLine(res.status));
+        if (serverLine != null) {
+            out.write(serverLine);
+        }
+        out.write(HttpDate.dateFieldLine());
+        if (res.contentType != null) {
+            out.write(res.contentType.fieldLine());
+        }
+        String[] names = res.names;
+        String[] values = res.values;
+        for (int i = 0; i < res.headerCount; i++) {
+            out.writeLatin1(names[i]).write(':').write(' ').writeLatin1(values[i]).crlf();
+        }
+    }
+
+    private static void writeConnection(ByteBuf out, HttpRequest req, boolean close) {
+        if (close) {
+            out.write(CONNECTION_CLOSE);
+        } else if (req.version() == HttpVersion.HTTP_1_0) {
+            out.write(CONNECTION_KEEP_ALIVE);
+        }
+    }
+
+    private static void trim(Scratch s) {
+        s.body.trim(MAX_RETAINED_BYTES);
+        s.gzip.trim(MAX_RETAINED_BYTES);
+        s.head.trim(MAX_RETAINED_BYTES);
+    }
+
+    /** A per-thread buffer for chunk frames. */
+    static ByteBuf frameBuffer() {
+        return SCRATCH.get().head.clear();
+    }
+}

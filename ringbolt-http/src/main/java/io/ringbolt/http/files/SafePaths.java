@@ -1,0 +1,62 @@
+package io.ringbolt.http.files;
+
+import io.ringbolt.http.codec.PercentCodec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Turns the still percent-encoded rest of a request path into a file below a root, refusing
+ * everything that could leave it: {@code .} and {@code ..} segments (also encoded, e.g.
+ * {@code %2e%2e}), encoded slashes and backslashes, NUL, empty segments, dot-files, and
+ * (checked separately with {@link #isInside}) symbolic links that resolve outside the real
+ * root. Stateless; any thread.
+ */
+public final class SafePaths {
+    private SafePaths() {
+    }
+
+    /**
+     * The relative path named by {@code rawRemainder} ("css/app.css"), or null when it is not
+     * a plain path below the root.
+     */
+    public static String relative(String rawRemainder) {
+        if (rawRemainder == null || rawRemainder.isEmpty()) {
+            return null;
+        }
+        String lower = rawRemainder.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(rawRemainder.length());
+        for (String raw : rawRemainder.split("/", -1)) {
+            String segment = PercentCodec.decode(raw, false);
+            if (segment.isEmpty() || segment.startsWith(".") || segment.indexOf('/') >= 0
+                    || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0 || segment.indexOf(':') >= 0) {
+                return null;
+            }
+            if (!out.isEmpty()) {
+                out.append('/');
+            }
+            out.append(segment);
+        }
+        return out.toString();
+    }
+
+    /** The lexical file for {@code relative} below {@code realRoot}, or null if it would leave it. */
+    public static Path resolve(Path realRoot, String relative) {
+        Path p = realRoot.resolve(relative).normalize();
+        return p.startsWith(realRoot) && !p.equals(realRoot) ? p : null;
+    }
+
+    /** True if {@code file} exists and its real path (symbolic links resolved) lies below {@code realRoot}. */
+    public static boolean isInside(Path realRoot, Path file) {
+        try {
+            Path real = file.toRealPath();
+            return real.startsWith(realRoot) && !real.equals(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
