@@ -22,14 +22,14 @@ run_alloc_profile() {
     fi
     if [ "$kind" = echo ]; then
       step "alloc echo: $name warm-up"
-      run_echo_load "$name" "$port" 64 "$ALLOC_WARMUP_S" 0.5 >/dev/null || { stop_pid "$SERVER_PID"; die "alloc: $name warm-up failed"; }
+      steady_warmup echo "$port" - 2 "$ALLOC_MAX_WARMUP_S" || { stop_pid "$SERVER_PID"; die "alloc: $name warm-up failed"; }
       step "alloc echo: $name measured"
       alloc_measure "$kind" "$name" echo64 round_trips \
         "$NATIVE/echo_load" --port "$port" --conns 64 --size "$ECHO_SIZE" --warmup 0 --duration "$ALLOC_DURATION_S" --pid "$SERVER_PID"
     else
       for sc in plaintext json; do
         step "alloc http: $name $sc warm-up"
-        http_load "$sc" "$port" "$ALLOC_WARMUP_S" >/dev/null || { stop_pid "$SERVER_PID"; die "alloc: $name $sc warm-up failed"; }
+        steady_warmup http "$port" "$sc" 2 "$ALLOC_MAX_WARMUP_S" || { stop_pid "$SERVER_PID"; die "alloc: $name $sc warm-up failed"; }
         step "alloc http: $name $sc measured"
         cat "$HARNESS/wrk/get.lua" "$HARNESS/wrk/report.lua" >"$SCRATCH/alloc.lua"
         local path=/plaintext; [ "$sc" = json ] && path=/json

@@ -117,6 +117,39 @@ noisy() {
   [ -n "$v" ] && awk -v v="$v" -v t="$NOISE_RETRY_PCT" 'BEGIN {exit !(v > t)}'
 }
 
+# steady_warmup KIND PORT SCENARIO MIN_S MAX_S: 1-second load windows (64-connection echo, or
+# the HTTP SCENARIO) until the server's CPU per operation differs by less than STEADY_PCT between
+# two consecutive windows (and at least MIN_S windows ran), or MAX_S windows ran. A JVM pinned
+# to one core compiles on that core, so how long the JIT needs differs a lot between servers;
+# measuring before steady state would penalise the server with more code to compile.
+# Sets WARMUP_S to the windows used.
+steady_warmup() {
+  local kind="$1" port="$2" sc="$3" min="$4" max="$5" i prev="" cur line c0 c1 ops seen=""
+  for ((i = 1; i <= max; i++)); do
+    c0="$(process_cpu_ticks "$SERVER_PID")"
+    if [ "$kind" = echo ]; then
+      line="$(run_echo_load warmup "$port" 64 0 1)" || return 1
+      ops="$(kv round_trips "$line")"
+    else
+      line="$(http_load "$sc" "$port" 1)" || return 1
+      ops="$(kv requests "$line")"
+    fi
+    c1="$(process_cpu_ticks "$SERVER_PID")"
+    [ -n "$ops" ] && [ "$ops" -gt 0 ] || return 1
+    cur="$(awk -v c=$((c1 - c0)) -v h="$CLK_TCK" -v n="$ops" 'BEGIN {printf "%.2f", c / h * 1e6 / n}')"
+    seen+=" $cur"
+    if [ "$i" -ge "$min" ] && [ -n "$prev" ] \
+       && awk -v a="$prev" -v b="$cur" -v t="$STEADY_PCT" 'BEGIN {d = (a - b) / b; if (d < 0) d = -d; exit !(d * 100 < t)}'; then
+      WARMUP_S=$i
+      return 0
+    fi
+    prev="$cur"
+  done
+  WARMUP_S=$max
+  log "  not steady after ${max} warm-up windows (µs/op:$seen); measuring anyway"
+  return 0
+}
+
 # quieter LINE_A LINE_B: the sample during which other processes used less CPU.
 quieter() {
   if awk -v a="$(kv other_cpu_pct "$1")" -v b="$(kv other_cpu_pct "$2")" 'BEGIN {exit !(b <= a)}'; then

@@ -2,13 +2,14 @@
 # Each round starts every server in turn (A B C D E, A B C D E, ...), so slow drifts of the
 # machine spread over all servers instead of favouring one. Per server start: one unrecorded
 # JIT warm-up at 64 connections, then for each connection count a warm-up and a measured window
-# inside echo_load, which also reads the server's CPU time at the window's edges.
+# inside echo_load, which also reads the server's CPU time at the window's edges. The JIT
+# warm-up runs until the server's CPU per round trip is steady (steady_warmup).
 
 run_echo_profile() {
   local servers=("$@") round name i c line port status
   [ ${#servers[@]} -gt 0 ] || servers=("${ECHO_SERVERS_ALL[@]}")
   declare -A unavailable=()
-  log "echo: servers=${servers[*]} conns=${ECHO_CONNS[*]} size=${ECHO_SIZE}B rounds=$ROUNDS warmup=${ECHO_WARMUP_S}s window=${ECHO_DURATION_S}s"
+  log "echo: servers=${servers[*]} conns=${ECHO_CONNS[*]} size=${ECHO_SIZE}B rounds=$ROUNDS warmup=${ECHO_WARMUP_S}s+window=${ECHO_DURATION_S}s per count"
   for ((round = 1; round <= ROUNDS; round++)); do
     ROUND=$round
     for i in "${!servers[@]}"; do
@@ -24,9 +25,9 @@ run_echo_profile() {
         continue
       fi
       step "echo round $round/$ROUNDS: $name JIT warm-up"
-      if ! run_echo_load "$name" "$port" 64 "$ECHO_JIT_WARMUP_S" 0.5 >/dev/null; then
-        stop_pid "$SERVER_PID"; die "echo: $name failed during warm-up"
-      fi
+      steady_warmup echo "$port" - "$ECHO_JIT_MIN_S" "$ECHO_JIT_MAX_S" \
+        || { stop_pid "$SERVER_PID"; die "echo: $name failed during warm-up"; }
+      log "  steady after ${WARMUP_S}s of warm-up"
       for c in "${ECHO_CONNS[@]}"; do
         step "echo round $round/$ROUNDS: $name conns=$c"
         line="$(run_echo_load "$name" "$port" "$c" "$ECHO_WARMUP_S" "$ECHO_DURATION_S")"
@@ -43,7 +44,7 @@ run_echo_profile() {
           stop_pid "$SERVER_PID"; die "echo: load against $name at $c connections failed (see $OUT/harness.log)"
         fi
         log "  ${line#result }"
-        echo "profile=echo server=$name round=$round ${line#result }" >>"$RESULTS"
+        echo "profile=echo server=$name round=$round ${line#result } jit_warmup_s=$WARMUP_S" >>"$RESULTS"
         kill -0 "$SERVER_PID" 2>/dev/null || die "echo: $name died during the run"
       done
       step "echo round $round/$ROUNDS: stop $name"

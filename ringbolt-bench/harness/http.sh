@@ -26,7 +26,7 @@ run_http_profile() {
   [ ${#servers[@]} -gt 0 ] || servers=("${HTTP_SERVERS_ALL[@]}")
   declare -A unavailable=()
   command -v wrk >/dev/null || { warn "wrk not found (apt-get install wrk): http profile skipped"; echo "profile=http status=skipped reason=wrk not installed" >>"$RESULTS"; return 0; }
-  log "http: servers=${servers[*]} scenarios=${HTTP_SCENARIOS[*]} rounds=$HTTP_ROUNDS warmup=${HTTP_WARMUP_S}s window=${HTTP_DURATION_S}s"
+  log "http: servers=${servers[*]} scenarios=${HTTP_SCENARIOS[*]} rounds=$HTTP_ROUNDS window=${HTTP_DURATION_S}s"
   for ((round = 1; round <= HTTP_ROUNDS; round++)); do
     ROUND=$round
     for i in "${!servers[@]}"; do
@@ -41,9 +41,13 @@ run_http_profile() {
         echo "profile=http server=$name status=unavailable reason=$SERVER_FAIL" >>"$RESULTS"
         continue
       fi
+      JIT_WARMUP_S=0
       if [[ "$name" == ringbolt-* || "$name" == netty-* ]]; then
         step "http round $round/$HTTP_ROUNDS: $name JIT warm-up"
-        http_load plaintext "$port" "$HTTP_JIT_WARMUP_S" >/dev/null || { stop_pid "$SERVER_PID"; die "http: $name failed during warm-up"; }
+        steady_warmup http "$port" plaintext "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
+          || { stop_pid "$SERVER_PID"; die "http: $name failed during warm-up"; }
+        JIT_WARMUP_S=$WARMUP_S
+        log "  steady after ${WARMUP_S}s of warm-up"
       fi
       for sc in "${HTTP_SCENARIOS[@]}"; do
         scenario_applies "$sc" "$name" || continue
@@ -61,8 +65,11 @@ run_http_profile() {
 # CPU time and RSS sampled around it; appends one sample line to RESULTS.
 http_measure() {
   local name="$1" port="$2" sc="$3" round="$4"
-  if [ "$HTTP_WARMUP_S" -gt 0 ]; then
-    http_load "$sc" "$port" "$HTTP_WARMUP_S" >/dev/null || return 1
+  # Each scenario runs other code (JSON, POST bodies, accept/close): warm it up to steady state
+  # too; plaintext-like scenarios are already warm after the JIT warm-up.
+  WARMUP_S=0
+  if [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ]; then
+    steady_warmup http "$port" "$sc" 1 "$HTTP_SCENARIO_MAX_WARMUP_S" || return 1
   fi
   local first
   http_window "$sc" "$port" || return 1
@@ -73,6 +80,7 @@ http_measure() {
     http_window "$sc" "$port" || return 1
     SAMPLE="$(quieter "$first" "$SAMPLE")"
   fi
+  SAMPLE+=" jit_warmup_s=$JIT_WARMUP_S scenario_warmup_s=$WARMUP_S"
   log "  $sc: $SAMPLE"
   echo "profile=http scenario=$sc server=$name round=$round $SAMPLE" >>"$RESULTS"
 }

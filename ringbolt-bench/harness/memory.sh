@@ -19,11 +19,7 @@ run_memory_profile() {
       continue
     fi
     step "memory $kind: $name warm-up"
-    if [ "$kind" = echo ]; then
-      run_echo_load "$name" "$port" 64 1 0.5 >/dev/null || { stop_pid "$SERVER_PID"; die "memory: $name warm-up failed"; }
-    else
-      http_load plaintext "$port" 1 >/dev/null || { stop_pid "$SERVER_PID"; die "memory: $name warm-up failed"; }
-    fi
+    steady_warmup "$kind" "$port" plaintext 1 "$MEMORY_MAX_WARMUP_S" || { stop_pid "$SERVER_PID"; die "memory: $name warm-up failed"; }
     sleep 1
     base="$(process_rss_kb "$SERVER_PID")"
     for n in "${MEMORY_CONNS[@]}"; do

@@ -105,7 +105,11 @@ def reference_server(servers):
 
 
 def metric(rows, key):
-    return Cell([num(r.get(key)) for r in rows])
+    values = [num(r.get(key)) for r in rows]
+    if key.startswith("p") and key.endswith("_us"):
+        # wrk reports 0 for percentiles it did not record (pipelined batches): not a latency.
+        values = [v for v in values if v]
+    return Cell(values)
 
 
 # ---- echo and http ------------------------------------------------------------------------
@@ -125,11 +129,14 @@ HTTP_INTRO = (
     "pinned to CPU 1. Median over rounds, min–max in brackets. *Server CPU µs/request* is the "
     "server process's utime+stime over the run divided by the responses wrk counted (lower is "
     "better) — the primary figure, since on two cores the client limits requests/s. *vs Ringbolt* "
-    "divides by Ringbolt's median. RSS is the server's resident set after the run.")
+    "divides by Ringbolt's median. RSS is the server's resident set after the run. JVM servers "
+    "are warmed up until their CPU per request is steady before anything is measured. Ringbolt "
+    "serialises /json with its own JSON writer, the Netty peer with Jackson (as TechEmpower's "
+    "Netty entry does).")
 
 HTTP_SCENARIO_TITLES = {
     "plaintext": "/plaintext, 256 keep-alive connections",
-    "pipeline": "/plaintext pipelined 16 deep, 256 connections",
+    "pipeline": "/plaintext pipelined 16 deep, 256 connections (wrk times whole batches)",
     "json": "/json serialised per request, 256 connections (nginx: constant body)",
     "baseline11": "/baseline11 GET and POST alternating, 256 connections",
     "churn": "/plaintext, a new connection every 10 requests (Connection: close), 256 connections",
@@ -180,7 +187,7 @@ def echo_section(rows, out_dir, charts):
                            ("server_cpu_us_per_rt", "server CPU µs per round trip (lower is better)")],
                           "conns")
         charts.append(chart)
-        md += [f"Chart: `{chart}`", ""]
+        md += [f"Chart: `{display_path(chart)}`", ""]
     return md
 
 
@@ -204,8 +211,16 @@ def http_section(rows, out_dir, charts):
                           [("server_cpu_us_per_req", "server CPU µs per request (lower is better)"),
                            ("rps", "requests/s (higher is better)")], "scenario")
         charts.append(chart)
-        md += [f"Chart: `{chart}`", ""]
+        md += [f"Chart: `{display_path(chart)}`", ""]
     return md
+
+
+def display_path(path):
+    """A chart's path relative to the repository root when it lies inside it."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if path.endswith(".png") and os.path.abspath(path).startswith(root + os.sep):
+        return os.path.relpath(path, root)
+    return path
 
 
 def unavailable_lines(unavailable):
