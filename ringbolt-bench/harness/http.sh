@@ -65,10 +65,10 @@ run_http_profile() {
 # CPU time and RSS sampled around it; appends one sample line to RESULTS.
 http_measure() {
   local name="$1" port="$2" sc="$3" round="$4"
-  # Each scenario runs other code (JSON, POST bodies, accept/close): warm it up to steady state
-  # too; plaintext-like scenarios are already warm after the JIT warm-up.
+  # json, baseline11 and churn run other code (JSON, query and body parsing, accept/close):
+  # warm them up to steady state too; the plaintext-based ones are warm after the JIT warm-up.
   WARMUP_S=0
-  if [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ]; then
+  if [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ] && [[ "$sc" == json || "$sc" == baseline11 || "$sc" == churn ]]; then
     steady_warmup http "$port" "$sc" 1 "$HTTP_SCENARIO_MAX_WARMUP_S" || return 1
   fi
   local first
