@@ -129,7 +129,8 @@ HTTP_INTRO = (
     "pinned to CPU 1. Median over rounds, min–max in brackets. *Server CPU µs/request* is the "
     "server process's utime+stime over the run divided by the responses wrk counted (lower is "
     "better) — the primary figure, since on two cores the client limits requests/s. *vs Ringbolt* "
-    "divides by Ringbolt's median. RSS is the server's resident set after the run. JVM servers "
+    "divides by Ringbolt's median. RSS is the server's resident set after the run; *Noise* as "
+    "for echo. JVM servers "
     "are warmed up until their CPU per request is steady before anything is measured. Ringbolt "
     "serialises /json with its own JSON writer, the Netty peer with Jackson (as TechEmpower's "
     "Netty entry does).")
@@ -201,7 +202,7 @@ def http_section(rows, out_dir, charts):
                ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
                ("RSS KiB", "rss_kb", 0, False, False),
                ("Server CPU %", "server_cpu_pct", 0, False, False),
-               ("Client CPU %", "client_cpu_pct", 0, False, False)]
+               ("Client CPU %", "client_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
     for scen, by_server in data.items():
         md += [f"### {scen}: {HTTP_SCENARIO_TITLES.get(scen, scen)}", ""]
         md += comparison_table(by_server, columns)
@@ -434,7 +435,7 @@ def main():
     run = open(a.run).read().strip().splitlines() if os.path.exists(a.run) else []
     run_info = dict(l.split(": ", 1) for l in run if ": " in l)
     md = ["# Ringbolt benchmarks", ""]
-    md.append(f"Command: `{run_info.get('command', '?')}` — started {run_info.get('started', '?')}, "
+    md.append(f"Command: `{run_info.get('command', '?').strip()}` — started {run_info.get('started', '?')}, "
               f"finished {run_info.get('finished', '?')}.")
     md.append("")
     md.append("Reproduce with `./ringbolt bench` (full run, rewrites this file, under 20 minutes) or "
