@@ -5,5 +5,6 @@ module io.ringbolt.server {
     requires info.picocli;
     requires java.logging;
     requires com.fasterxml.jackson.databind;
+    requires com.aayushatharva.brotli4j;
     opens io.ringbolt.server to info.picocli;
 }

@@ -1,13 +1,16 @@
 package io.ringbolt.http;
 
 /**
- * Response compression policy: gzip (the JDK's deflater) for textual bodies of at least
- * {@link #minBytes()} when the request's {@code Accept-Encoding} accepts it with q &gt; 0, never
- * otherwise. Responses it applies to get {@code Vary: Accept-Encoding} either way.
+ * Response compression policy: which dynamic responses are compressed. A textual body of at
+ * least {@link #minBytes()} is encoded with the content-coding the request's
+ * {@code Accept-Encoding} prefers (q &gt; 0) among those the server offers, never when the
+ * request does not ask. Responses it applies to get {@code Vary: Accept-Encoding} either way.
  *
- * <p>br is not produced for dynamic bodies: the JDK has no Brotli encoder and an honest one
- * is a large piece of work; precompressed {@code .br} files are served by the static-file
- * handler. Immutable; any thread.
+ * <p>gzip (the JDK's deflater, at {@link #gzipLevel()}) is always offered. Other codings, br
+ * for one, are registered on the server with {@link HttpOptions#withContentEncoder}, since
+ * the JDK has none and this module depends on nothing else; they win over gzip at equal q.
+ * Precompressed {@code .br}/{@code .gz} files are served by the static-file handler.
+ * Immutable; any thread.
  */
 public final class Compression {
     private final int gzipLevel;

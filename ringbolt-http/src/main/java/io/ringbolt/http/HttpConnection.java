@@ -373,7 +373,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             streaming = false;
         } else {
             close = closeAfterResponse || response.closeRequested || !head.isKeepAlive() || shutdownRequested;
-            ResponseWriter.write(connection, request, response, close, server.serverLine());
+            ResponseWriter.write(connection, request, response, close, server);
         }
         parser.reset();
         body.trim();

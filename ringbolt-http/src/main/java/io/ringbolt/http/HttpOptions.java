@@ -1,6 +1,8 @@
 package io.ringbolt.http;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Limits and timeouts of the HTTP layer. Immutable; change a value with a {@code with...}
@@ -14,6 +16,8 @@ import java.time.Duration;
  * @param headerTimeout      time allowed from the first byte of a request head to its end (slowloris); 408 and close
  * @param keepAliveTimeout   time an idle keep-alive connection is kept between requests; then closed quietly
  * @param serverName         value of the {@code Server} field, or null for none
+ * @param contentEncoders    content-codings offered for dynamic bodies besides the built-in gzip, in order of
+ *                           preference (they win over gzip at equal q); see {@link ContentEncoder}
  */
 public record HttpOptions(
         int maxTargetBytes,
@@ -22,12 +26,13 @@ public record HttpOptions(
         long maxBodyBytes,
         Duration headerTimeout,
         Duration keepAliveTimeout,
-        String serverName) {
+        String serverName,
+        List<ContentEncoder> contentEncoders) {
 
     /** 8 KiB target, 16 KiB head, 100 fields, 8 MiB body, 10 s header timeout, 30 s keep-alive, "ringbolt". */
     public static HttpOptions defaults() {
         return new HttpOptions(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), "ringbolt");
+                Duration.ofSeconds(10), Duration.ofSeconds(30), "ringbolt", List.of());
     }
 
     /** Validates every field. */
@@ -45,6 +50,17 @@ public record HttpOptions(
                 require(c >= 0x20 && c < 0x7F, "server-name", serverName, "printable ASCII only");
             }
         }
+        contentEncoders = List.copyOf(contentEncoders == null ? List.of() : contentEncoders);
+        List<String> tokens = new ArrayList<>();
+        for (ContentEncoder e : contentEncoders) {
+            String t = e.token();
+            require(t != null && !t.isEmpty() && t.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != ',' && c != ';'
+                            && !Character.isUpperCase(c)), "content-encoder", t, "a lower-case token");
+            require(!t.equals("gzip") && !t.equals("x-gzip") && !t.equals("identity") && !t.equals("*"),
+                    "content-encoder", t, "gzip is built in; identity and * are not codings");
+            require(!tokens.contains(t), "content-encoder", t, "registered twice");
+            tokens.add(t);
+        }
     }
 
     private static void require(boolean ok, String key, Object value, String rule) {
@@ -61,36 +77,47 @@ public record HttpOptions(
 
     /** With another request-target limit. */
     public HttpOptions withMaxTargetBytes(int value) {
-        return new HttpOptions(value, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+        return new HttpOptions(value, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
     }
 
     /** With another request-head limit. */
     public HttpOptions withMaxHeadBytes(int value) {
-        return new HttpOptions(maxTargetBytes, value, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+        return new HttpOptions(maxTargetBytes, value, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
     }
 
     /** With another header-count limit. */
     public HttpOptions withMaxHeaderCount(int value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, value, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, value, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
     }
 
     /** With another buffered-body limit. */
     public HttpOptions withMaxBodyBytes(long value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, value, headerTimeout, keepAliveTimeout, serverName);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, value, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
     }
 
     /** With another header-read timeout. */
     public HttpOptions withHeaderTimeout(Duration value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, value, keepAliveTimeout, serverName);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, value, keepAliveTimeout, serverName, contentEncoders);
     }
 
     /** With another keep-alive idle timeout. */
     public HttpOptions withKeepAliveTimeout(Duration value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, value, serverName);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, value, serverName, contentEncoders);
     }
 
     /** With another {@code Server} value (null: none). */
     public HttpOptions withServerName(String value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, value);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, value, contentEncoders);
+    }
+
+    /**
+     * With {@code encoder} offered for dynamic bodies after the ones already registered (and
+     * before the built-in gzip at equal q).
+     */
+    public HttpOptions withContentEncoder(ContentEncoder encoder) {
+        List<ContentEncoder> list = new ArrayList<>(contentEncoders);
+        list.add(java.util.Objects.requireNonNull(encoder, "encoder"));
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout,
+                serverName, list);
     }
 }

@@ -28,6 +28,10 @@ public final class HttpServer implements HandlerFactory {
     private final ErrorHandler errorHandler;
     private final byte[] serverLine;
     private final ExecutorService blockingExecutor;
+    /** Registered content-codings, then gzip (built in, last): preference order on a q tie. */
+    private final String[] codings;
+    private final ContentEncoder[] encoders;
+    private final byte[][] contentEncodingLines;
 
     private HttpServer(Router router, HttpOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -35,6 +39,17 @@ public final class HttpServer implements HandlerFactory {
         this.errorHandler = router.errorHandler();
         this.serverLine = options.serverName() == null ? null
                 : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        int n = options.contentEncoders().size();
+        this.codings = new String[n + 1];
+        this.encoders = new ContentEncoder[n];
+        this.contentEncodingLines = new byte[n + 1][];
+        for (int i = 0; i <= n; i++) {
+            if (i < n) {
+                encoders[i] = options.contentEncoders().get(i);
+            }
+            codings[i] = i < n ? encoders[i].token() : "gzip";
+            contentEncodingLines[i] = ("Content-Encoding: " + codings[i] + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
         this.blockingExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("ringbolt-http-blocking-", 0).factory());
     }
@@ -69,6 +84,21 @@ public final class HttpServer implements HandlerFactory {
 
     byte[] serverLine() {
         return serverLine;
+    }
+
+    /** Content-coding tokens offered for dynamic bodies; the last is the built-in gzip. */
+    String[] codings() {
+        return codings;
+    }
+
+    /** The registered encoder for {@code codings()[i]}, i below {@code codings().length - 1}. */
+    ContentEncoder encoder(int i) {
+        return encoders[i];
+    }
+
+    /** {@code Content-Encoding: <codings()[i]>\r\n}. */
+    byte[] contentEncodingLine(int i) {
+        return contentEncodingLines[i];
     }
 
     ExecutorService blockingExecutor() {

@@ -22,7 +22,6 @@ final class ResponseWriter {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
-    private static final byte[] CONTENT_ENCODING_GZIP = ascii("Content-Encoding: gzip\r\n");
     private static final byte[] VARY_ACCEPT_ENCODING = ascii("Vary: Accept-Encoding\r\n");
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] TEXT_PLAIN = ContentType.TEXT_PLAIN.fieldLine();
@@ -35,7 +34,7 @@ final class ResponseWriter {
     private static final class Scratch {
         final ByteBuf head = new ByteBuf(4096);
         final ByteBuf body = new ByteBuf(4096);
-        final ByteBuf gzip = new ByteBuf(4096);
+        final ByteBuf encoded = new ByteBuf(4096);
         final GzipEncoder[] encoders = new GzipEncoder[10];
         final ByteView view = new ByteView();
 
@@ -59,7 +58,8 @@ final class ResponseWriter {
     }
 
     /** Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}. */
-    static void write(Connection conn, HttpRequest req, HttpResponse res, boolean close, byte[] serverLine) {
+    static void write(Connection conn, HttpRequest req, HttpResponse res, boolean close, HttpServer server) {
+        byte[] serverLine = server.serverLine();
         Scratch s = SCRATCH.get();
         int status = res.status;
         boolean bodiless = HttpStatus.isBodiless(status);
@@ -87,13 +87,15 @@ final class ResponseWriter {
             default -> {
             }
         }
-        boolean gzip = false;
+        byte[] encodingLine = null;
         boolean vary = false;
         Compression policy = res.compression;
         if (policy != null && !bodiless && length >= policy.minBytes() && res.contentType != null
                 && res.contentType.isCompressible() && res.header("Content-Encoding") == null) {
             vary = true;
-            if (AcceptEncoding.choose(req.head, false, true) == AcceptEncoding.GZIP) {
+            String[] codings = server.codings();
+            int chosen = AcceptEncoding.choose(req.head, codings);
+            if (chosen >= 0) {
                 if (segment != null) {
                     ByteBuf b = s.body.clear();
                     b.write(segment, offset, length);
@@ -101,18 +103,30 @@ final class ResponseWriter {
                     offset = 0;
                     segment = null;
                 }
-                ByteBuf z = s.gzip.clear();
-                s.encoder(policy.gzipLevel()).encode(array, (int) offset, length, z);
-                array = z.array();
-                offset = 0;
-                length = z.length();
-                gzip = true;
+                ByteBuf z = s.encoded.clear();
+                boolean ok = true;
+                if (chosen == codings.length - 1) {
+                    s.encoder(policy.gzipLevel()).encode(array, (int) offset, length, z);
+                } else {
+                    try {
+                        server.encoder(chosen).encode(array, (int) offset, length, z);
+                    } catch (RuntimeException e) {
+                        ok = false;
+                        warnEncoderFailed(codings[chosen], e);
+                    }
+                }
+                if (ok) {
+                    array = z.array();
+                    offset = 0;
+                    length = z.length();
+                    encodingLine = server.contentEncodingLine(chosen);
+                }
             }
         }
         ByteBuf out = s.head.clear();
         writeHead(out, res, serverLine);
-        if (gzip) {
-            out.write(CONTENT_ENCODING_GZIP);
+        if (encodingLine != null) {
+            out.write(encodingLine);
         }
         if (vary && res.header("Vary") == null) {
             out.write(VARY_ACCEPT_ENCODING);
@@ -141,6 +155,17 @@ final class ResponseWriter {
             }
         }
         trim(s);
+    }
+
+    private static volatile boolean encoderFailureLogged;
+
+    /** Logs the first failure of a registered encoder (later ones are silent); the body goes out unencoded. */
+    private static void warnEncoderFailed(String coding, RuntimeException e) {
+        if (!encoderFailureLogged) {
+            encoderFailureLogged = true;
+            HttpConnection.LOG.log(System.Logger.Level.WARNING,
+                    "content-encoder " + coding + " failed; sending the body unencoded (further failures not logged)", e);
+        }
     }
 
     /** Writes the head of a streamed response: chunked framing when {@code chunked}, else none. */
@@ -210,7 +235,7 @@ final class ResponseWriter {
 
     private static void trim(Scratch s) {
         s.body.trim(MAX_RETAINED_BYTES);
-        s.gzip.trim(MAX_RETAINED_BYTES);
+        s.encoded.trim(MAX_RETAINED_BYTES);
         s.head.trim(MAX_RETAINED_BYTES);
     }
 

@@ -303,6 +303,97 @@ class HttpConnectionTest {
         assertThat(RawResponse.parseOne(c.takeSent()).header("content-encoding")).isNull();
     }
 
+    /** A stand-in coding: the body reversed, so the test can decode it. */
+    static final class ReversingEncoder implements ContentEncoder {
+        final String token;
+        volatile boolean fail;
+
+        ReversingEncoder(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public String token() {
+            return token;
+        }
+
+        @Override
+        public void encode(byte[] src, int off, int len, io.ringbolt.http.codec.ByteBuf out) {
+            if (fail) {
+                throw new IllegalStateException("encoder broken");
+            }
+            for (int i = off + len - 1; i >= off; i--) {
+                out.write(src[i]);
+            }
+        }
+    }
+
+    @Test
+    void registeredEncoderIsChosenByQValuesAndWinsTiesOverGzip() throws IOException {
+        ReversingEncoder br = new ReversingEncoder("br");
+        options = options.withContentEncoder(br);
+        String big = "{\"message\":\"" + "Hello, World! ".repeat(50) + "\"}";
+        router.get("/json", (req, res) -> res.contentType(ContentType.APPLICATION_JSON).send(big))
+                .use(Compression.gzip().middleware());
+        router.get("/small", (req, res) -> res.contentType(ContentType.APPLICATION_JSON).send("{}"))
+                .use(Compression.gzip().middleware());
+        router.get("/raw", (req, res) -> res.contentType(ContentType.APPLICATION_JSON).send(big));
+        FakeConnection c = connect();
+
+        c.receive("GET /json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip, br\r\n\r\n");
+        RawResponse r = RawResponse.parseOne(c.takeSent());
+        assertThat(r.header("content-encoding")).isEqualTo("br");
+        assertThat(r.header("vary")).isEqualTo("Accept-Encoding");
+        assertThat(new StringBuilder(r.body()).reverse().toString()).isEqualTo(big);
+
+        c.receive("GET /json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip;q=1, br;q=0\r\n\r\n");
+        RawResponse z = RawResponse.parseOne(c.takeSent());
+        assertThat(z.header("content-encoding")).isEqualTo("gzip");
+        byte[] raw = z.body().getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(big);
+
+        c.receive("GET /json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br;q=0.5, gzip;q=0.6\r\n\r\n");
+        assertThat(RawResponse.parseOne(c.takeSent()).header("content-encoding")).isEqualTo("gzip");
+
+        c.receive(get("/json"));
+        RawResponse plain = RawResponse.parseOne(c.takeSent());
+        assertThat(plain.header("content-encoding")).as("not asked").isNull();
+        assertThat(plain.body()).isEqualTo(big);
+
+        c.receive("GET /json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br;q=0.5, identity\r\n\r\n");
+        assertThat(RawResponse.parseOne(c.takeSent()).header("content-encoding")).isNull();
+
+        c.receive("GET /small HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br\r\n\r\n");
+        RawResponse small = RawResponse.parseOne(c.takeSent());
+        assertThat(small.header("content-encoding")).as("below min-bytes").isNull();
+        assertThat(small.body()).isEqualTo("{}");
+
+        c.receive("GET /raw HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br\r\n\r\n");
+        RawResponse uncompressedRoute = RawResponse.parseOne(c.takeSent());
+        assertThat(uncompressedRoute.header("content-encoding")).as("route without the policy").isNull();
+        assertThat(uncompressedRoute.header("vary")).isNull();
+
+        br.fail = true;
+        c.receive("GET /json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br\r\n\r\n");
+        RawResponse failed = RawResponse.parseOne(c.takeSent());
+        assertThat(failed.header("content-encoding")).as("a failing encoder falls back to identity").isNull();
+        assertThat(failed.body()).isEqualTo(big);
+    }
+
+    @Test
+    void contentEncoderTokensAreValidated() {
+        HttpOptions d = HttpOptions.defaults();
+        assertThat(d.contentEncoders()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.withContentEncoder(new ReversingEncoder("gzip")))
+                .hasMessageContaining("content-encoder=gzip");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.withContentEncoder(new ReversingEncoder("BR")))
+                .hasMessageContaining("lower-case");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> d.withContentEncoder(new ReversingEncoder("br")).withContentEncoder(new ReversingEncoder("br")))
+                .hasMessageContaining("registered twice");
+        assertThat(d.withContentEncoder(new ReversingEncoder("br")).withServerName("x").contentEncoders()).hasSize(1);
+    }
+
     @Test
     void headerTimeoutGives408AndIdleTimeoutClosesQuietly() {
         options = options.withHeaderTimeout(Duration.ofSeconds(2)).withKeepAliveTimeout(Duration.ofSeconds(5));

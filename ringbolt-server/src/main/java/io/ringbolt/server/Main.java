@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {
-            HttpOptions httpOptions = http.options();
+            HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
             System.getLogger("io.ringbolt.server").log(System.Logger.Level.INFO, dataDir == null

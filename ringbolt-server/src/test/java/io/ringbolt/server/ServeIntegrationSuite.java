@@ -56,7 +56,8 @@ abstract class ServeIntegrationSuite {
         dataDir = Files.createTempDirectory("ringbolt-it-data");
         writeDataset(dataDir);
         ArenaData data = ArenaData.load(dataDir);
-        HttpOptions options = HttpOptions.defaults().withHeaderTimeout(Duration.ofMillis(1500));
+        // As `serve` does: br offered when the native Brotli library loads.
+        HttpOptions options = BrotliEncoder.offer(HttpOptions.defaults().withHeaderTimeout(Duration.ofMillis(1500)));
         HttpServer http = HttpServer.create(DemoApp.router(data, 1L << 30), options);
         try {
             engine = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
@@ -163,9 +164,78 @@ abstract class ServeIntegrationSuite {
         var css = Processes.run(List.of("curl", "-sS", "--compressed", "-D", "-", base + "/static/reset.css"), Duration.ofSeconds(20));
         assertThat(css.stdout()).containsIgnoringCase("content-encoding: gzip").containsIgnoringCase("vary: accept-encoding")
                 .endsWith("body { color: #333; }\n");
-        var json = Processes.run(List.of("curl", "-sS", "--compressed", "-H", "Accept-Encoding: gzip, br", "-D", "-",
+        var json = Processes.run(List.of("curl", "-sS", "--compressed", "-H", "Accept-Encoding: gzip", "-D", "-",
                 base + "/json/3?m=2"), Duration.ofSeconds(20));
         assertThat(json.stdout()).containsIgnoringCase("content-encoding: gzip").contains("\"count\":3");
+        var version = Processes.run(List.of("curl", "-V"), Duration.ofSeconds(20));
+        if (version.stdout().contains("brotli")) {
+            var br = Processes.run(List.of("curl", "-sS", "--compressed", "-H", "Accept-Encoding: gzip, br", "-D", "-",
+                    base + "/json/10?m=2"), Duration.ofSeconds(20));
+            assertThat(br.stdout()).as(br.stderr()).containsIgnoringCase("content-encoding: br")
+                    .containsIgnoringCase("vary: accept-encoding").contains("\"count\":10}");
+        }
+    }
+
+    // ---- br ----------------------------------------------------------------------------------------
+
+    /** br needs the native library; on the platform whose native jar the app ships it must load. */
+    void requireBrotli() {
+        boolean shipped = "Linux".equalsIgnoreCase(System.getProperty("os.name"))
+                && "amd64".equalsIgnoreCase(System.getProperty("os.arch"));
+        if (!shipped) {
+            Assumptions.assumeTrue(BrotliEncoder.available(), "no Brotli native library for this platform");
+        }
+        assertThat(BrotliEncoder.available()).as("brotli4j native library loads on linux x86_64: "
+                + com.aayushatharva.brotli4j.Brotli4jLoader.getUnavailabilityCause()).isTrue();
+    }
+
+    static HttpResponse<byte[]> getBytes(HttpClient client, String url, String acceptEncoding) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (acceptEncoding != null) {
+            b.header("Accept-Encoding", acceptEncoding);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void brWhenAskedDecodesToTheUncompressedBody() throws Exception {
+        requireBrotli();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<byte[]> plain = getBytes(client, base + "/json/10?m=2", null);
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.headers().firstValue("content-encoding")).as("never when not asked").isEmpty();
+            assertThat(plain.headers().firstValue("vary")).hasValue("Accept-Encoding");
+            String expected = new String(plain.body(), StandardCharsets.UTF_8);
+            assertThat(expected).startsWith("{\"items\":[").endsWith(",\"count\":10}");
+
+            HttpResponse<byte[]> br = getBytes(client, base + "/json/10?m=2", "br");
+            assertThat(br.statusCode()).isEqualTo(200);
+            assertThat(br.headers().firstValue("content-encoding")).hasValue("br");
+            assertThat(br.headers().firstValue("vary")).hasValue("Accept-Encoding");
+            assertThat(br.headers().firstValueAsLong("content-length")).hasValue(br.body().length);
+            assertThat(br.body().length).isLessThan(plain.body().length);
+            byte[] decoded = com.aayushatharva.brotli4j.decoder.Decoder.decompress(br.body(), 0, br.body().length);
+            assertThat(new String(decoded, StandardCharsets.UTF_8)).isEqualTo(expected);
+
+            HttpResponse<byte[]> both = getBytes(client, base + "/json/10?m=2", "gzip, br");
+            assertThat(both.headers().firstValue("content-encoding")).as("br preferred at equal q").hasValue("br");
+
+            HttpResponse<byte[]> gz = getBytes(client, base + "/json/10?m=2", "gzip;q=1, br;q=0");
+            assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(expected);
+
+            HttpResponse<byte[]> lighter = getBytes(client, base + "/json/10?m=2", "br;q=0.5, gzip;q=0.8");
+            assertThat(lighter.headers().firstValue("content-encoding")).hasValue("gzip");
+
+            HttpResponse<byte[]> refused = getBytes(client, base + "/json/10?m=2", "br;q=0");
+            assertThat(refused.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(refused.body()).isEqualTo(plain.body());
+
+            HttpResponse<byte[]> tiny = getBytes(client, base + "/json", "br");
+            assertThat(tiny.headers().firstValue("content-encoding")).as("below min-bytes").isEmpty();
+            assertThat(new String(tiny.body(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"Hello, World!\"}");
+        }
     }
 
     // ---- Java HttpClient -------------------------------------------------------------------------

@@ -23,6 +23,10 @@ public final class AcceptEncoding {
     private AcceptEncoding() {
     }
 
+    private static final String[] BR_GZIP = {"br", "gzip"};
+    private static final String[] BR_ONLY = {"br"};
+    private static final String[] GZIP_ONLY = {"gzip"};
+
     /**
      * Chooses a coding for a response to {@code head}.
      *
@@ -31,12 +35,51 @@ public final class AcceptEncoding {
      * @return {@link #IDENTITY}, {@link #GZIP} or {@link #BR}
      */
     public static int choose(RequestHead head, boolean brAvailable, boolean gzipAvailable) {
-        int field = head.indexOf("accept-encoding", 0);
-        if (field < 0 || (!brAvailable && !gzipAvailable)) {
+        String[] offered = brAvailable ? (gzipAvailable ? BR_GZIP : BR_ONLY) : (gzipAvailable ? GZIP_ONLY : null);
+        if (offered == null) {
             return IDENTITY;
         }
-        int qBr = UNSET, qGzip = UNSET, qIdentity = UNSET, qAny = UNSET;
-        for (; field >= 0; field = head.indexOf("accept-encoding", field + 1)) {
+        int i = choose(head, offered);
+        return i < 0 ? IDENTITY : "br".equals(offered[i]) ? BR : GZIP;
+    }
+
+    /**
+     * Chooses among the content-codings a server can produce, by the same policy: the heaviest
+     * acceptable one wins, the earliest in {@code offered} on a tie; none (identity) when the
+     * field is absent, when nothing offered has q &gt; 0, or when identity is listed heavier.
+     * {@code x-gzip} counts as {@code gzip}.
+     *
+     * @param offered lower-case coding tokens in order of preference
+     * @return the index in {@code offered} of the coding to use, or -1 for identity
+     */
+    public static int choose(RequestHead head, String[] offered) {
+        if (offered.length == 0 || head.indexOf("accept-encoding", 0) < 0) {
+            return -1;
+        }
+        int qAny = weight(head, "*");
+        int best = -1;
+        int bestQ = 0;
+        for (int i = 0; i < offered.length; i++) {
+            int q = weight(head, offered[i]);
+            if (q == UNSET) {
+                q = Math.max(qAny, 0);
+            }
+            if (q > bestQ) {
+                best = i;
+                bestQ = q;
+            }
+        }
+        if (best < 0) {
+            return -1;
+        }
+        int qIdentity = weight(head, "identity");
+        return qIdentity != UNSET && qIdentity > bestQ ? -1 : best;
+    }
+
+    /** The highest q {@code token} is listed with in any Accept-Encoding field, or UNSET when it is not listed. */
+    private static int weight(RequestHead head, String token) {
+        int result = UNSET;
+        for (int field = head.indexOf("accept-encoding", 0); field >= 0; field = head.indexOf("accept-encoding", field + 1)) {
             int p = head.valueStart(field);
             int end = head.valueEnd(field);
             while (p < end) {
@@ -59,24 +102,14 @@ public final class AcceptEncoding {
                     p++;
                 }
                 int len = tokenEnd - s;
-                if (len == 2 && is(head, s, "br")) {
-                    qBr = Math.max(qBr, q);
-                } else if ((len == 4 && is(head, s, "gzip")) || (len == 6 && is(head, s, "x-gzip"))) {
-                    qGzip = Math.max(qGzip, q);
-                } else if (len == 8 && is(head, s, "identity")) {
-                    qIdentity = Math.max(qIdentity, q);
-                } else if (len == 1 && head.byteAt(s) == '*') {
-                    qAny = Math.max(qAny, q);
+                boolean match = (len == token.length() && is(head, s, token))
+                        || ("gzip".equals(token) && len == 6 && is(head, s, "x-gzip"));
+                if (match) {
+                    result = Math.max(result, q);
                 }
             }
         }
-        int br = brAvailable ? (qBr != UNSET ? qBr : Math.max(qAny, 0)) : 0;
-        int gzip = gzipAvailable ? (qGzip != UNSET ? qGzip : Math.max(qAny, 0)) : 0;
-        int best = Math.max(br, gzip);
-        if (best == 0 || (qIdentity != UNSET && qIdentity > best)) {
-            return IDENTITY;
-        }
-        return br >= gzip ? BR : GZIP;
+        return result;
     }
 
     /** Parses {@code q=0.xyz} after a ';'; returns thousandths or -1 when it is another parameter. */
