@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --servers) SERVERS_CSV="$2"; shift ;;
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     echo|http|memory|alloc|jmh) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -86,8 +86,8 @@ STEADY_PCT=15
 if [ "$QUICK" = 1 ]; then
   # Quick: no waiting for a quiet machine and no second tries; noise is still reported.
   ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=0; QUIET_BUDGET_S=0
-  ECHO_JIT_MIN_S=2; ECHO_JIT_MAX_S=4; ECHO_WARMUP_S=0.3; ECHO_DURATION_S=1
-  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-1}"; HTTP_JIT_MIN_S=2; HTTP_JIT_MAX_S=5; HTTP_SCENARIO_MAX_WARMUP_S=0; HTTP_DURATION_S=2
+  ECHO_JIT_MIN_S=2; ECHO_JIT_MAX_S=2; ECHO_WARMUP_S=0.2; ECHO_DURATION_S=0.8
+  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-1}"; HTTP_JIT_MIN_S=2; HTTP_JIT_MAX_S=2; HTTP_SCENARIO_MAX_WARMUP_S=0; HTTP_DURATION_S=2
   HTTP_SCENARIOS=(plaintext pipeline)
   MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=4
   JMH_WARMUP_ITERS=1; JMH_ITERS=2; JMH_ITER_TIME=1s

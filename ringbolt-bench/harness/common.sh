@@ -147,7 +147,7 @@ steady_warmup() {
     prev="$cur"
   done
   WARMUP_S=$max
-  log "  not steady after ${max} warm-up windows (µs/op:$seen); measuring anyway"
+  [ "$max" -gt "$min" ] && log "  not steady after ${max} warm-up windows (µs/op:$seen); measuring anyway"
   return 0
 }
 
