@@ -85,8 +85,9 @@ CLK_TCK="$(getconf CLK_TCK)"
 
 # wait_quiet MAX_S: waits until other workloads use less than QUIET_PCT of one CPU, sampled
 # over 1 s, or MAX_S passes. The machine may be shared; a busy neighbour skews every number.
-# All waiting of a run together is capped by QUIET_BUDGET_S, so a neighbour that never stops
-# cannot stretch the run past its time limit; after that, samples are measured and flagged.
+# All waiting of a run, and the second windows of noisy samples, are capped together by
+# QUIET_BUDGET_S, so a neighbour that never stops cannot stretch the run past its time limit;
+# after that, samples are measured once and flagged.
 wait_quiet() {
   local max="$1" waited=0 b0 b1 pct
   [ "$max" -gt 0 ] || return 0

@@ -27,7 +27,7 @@ run_echo_profile() {
       step "echo round $round/$ROUNDS: $name JIT warm-up"
       steady_warmup echo "$port" - "$ECHO_JIT_MIN_S" "$ECHO_JIT_MAX_S" \
         || { stop_pid "$SERVER_PID"; die "echo: $name failed during warm-up"; }
-      log "  steady after ${WARMUP_S}s of warm-up"
+      log "  warm-up: ${WARMUP_S}s"
       for c in "${ECHO_CONNS[@]}"; do
         step "echo round $round/$ROUNDS: $name conns=$c"
         line="$(run_echo_load "$name" "$port" "$c" "$ECHO_WARMUP_S" "$ECHO_DURATION_S")"
@@ -35,6 +35,7 @@ run_echo_profile() {
         if [ $status -eq 0 ] && noisy "$line"; then
           log "  noisy window ($(kv other_cpu_pct "$line")% of a CPU used by other processes); measuring once more"
           wait_quiet "$QUIET_WAIT_S"
+          QUIET_BUDGET_S=$((QUIET_BUDGET_S - ${ECHO_DURATION_S%.*} - 1))   # the second window counts too
           local again
           again="$(run_echo_load "$name" "$port" "$c" "$ECHO_WARMUP_S" "$ECHO_DURATION_S")"
           status=$?

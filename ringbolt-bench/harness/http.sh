@@ -47,7 +47,7 @@ run_http_profile() {
         steady_warmup http "$port" plaintext "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
           || { stop_pid "$SERVER_PID"; die "http: $name failed during warm-up"; }
         JIT_WARMUP_S=$WARMUP_S
-        log "  steady after ${WARMUP_S}s of warm-up"
+        log "  warm-up: ${WARMUP_S}s"
       fi
       for sc in "${HTTP_SCENARIOS[@]}"; do
         scenario_applies "$sc" "$name" || continue
@@ -77,6 +77,7 @@ http_measure() {
     log "  noisy window ($(kv other_cpu_pct "$SAMPLE")% of a CPU used by other processes); measuring once more"
     first="$SAMPLE"
     wait_quiet "$QUIET_WAIT_S"
+    QUIET_BUDGET_S=$((QUIET_BUDGET_S - HTTP_DURATION_S))   # the second window counts too
     http_window "$sc" "$port" || return 1
     SAMPLE="$(quieter "$first" "$SAMPLE")"
   fi

@@ -442,6 +442,12 @@ def main():
               "`./ringbolt bench --quick [echo|http|memory|alloc|jmh]` (under 3 minutes, writes only "
               "`bench-results/<timestamp>/`). Harness: `ringbolt-bench/bench.sh`; method notes at the end.")
     md.append("")
+    noise = [num(r.get("other_cpu_pct")) for r in rows if r.get("other_cpu_pct") is not None]
+    noisy = [v for v in noise if v is not None and v > 20]
+    if noise:
+        md.append(f"Interference: in {len(noisy)} of {len(noise)} measured windows other processes on "
+                  "this (shared) machine used more than 20% of a CPU; see the *Noise %* columns.")
+        md.append("")
     md.append("## Machine")
     md.append("")
     if os.path.exists(a.machine):
