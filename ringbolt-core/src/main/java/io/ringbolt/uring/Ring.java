@@ -350,7 +350,8 @@ public final class Ring implements AutoCloseable {
      * @param timeoutNanos relative timeout; negative waits without limit, 0 polls
      * @return the number of SQEs the kernel consumed, or -errno: {@code -ETIME} on timeout (only
      *     when nothing was submitted; otherwise the count is returned after the timeout),
-     *     {@code -EINTR} (signal; retry), {@code -EBUSY}/{@code -EAGAIN} (reap, retry),
+     *     {@code -EINTR} (signal; retry; a signal that ends the wait itself is reported as
+     *     {@code -ETIME}, since errno is read only on the failure path), {@code -EBUSY}/{@code -EAGAIN} (reap, retry),
      *     {@code -EBADR} (CQEs were dropped), {@code -EEXIST} (not the issuer thread)
      */
     public int submitAndWait(int minComplete, long timeoutNanos) {

@@ -50,6 +50,15 @@ final class Syscalls {
     private static final MethodHandle SYSCALL6 = downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    /**
+     * The same {@code syscall} without errno capture, for io_uring_enter on the hot path: a
+     * capturing downcall allocates on every call (the JDK slices the capture segment in
+     * {@code SharedUtils.checkCaptureSegment}, and C2 does not remove it here), which made the
+     * reactor allocate once per loop iteration. Errno is recovered on the failure path only.
+     */
+    private static final MethodHandle SYSCALL6_NO_ERRNO = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
     /** {@code void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)}; pointers as longs. */
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
@@ -122,7 +131,25 @@ final class Syscalls {
      */
     static int ioUringEnter(MemorySegment captureState, int fd, int toSubmit, int minComplete, int flags,
                             long argAddress, long argSize) {
-        return (int) syscall(captureState, NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, argAddress, argSize);
+        long r;
+        try {
+            r = (long) SYSCALL6_NO_ERRNO.invokeExact(NR_IO_URING_ENTER, (long) fd, (long) toSubmit,
+                    (long) minComplete, (long) flags, argAddress, argSize);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r != -1) {
+            return (int) r;
+        }
+        // Failure path. -1 means the kernel consumed no SQE, so repeating the call without
+        // waiting is safe, and this time errno is captured. If the repeat succeeds, the first
+        // call failed in its wait (timeout or signal), which callers treat alike: report -ETIME
+        // unless the repeat submitted something, whose count is then the answer.
+        int again = (int) syscall(captureState, NR_IO_URING_ENTER, fd, toSubmit, 0, flags, argAddress, argSize);
+        if (again != 0) {
+            return again;
+        }
+        return minComplete > 0 ? -Errno.ETIME : 0;
     }
 
     /**

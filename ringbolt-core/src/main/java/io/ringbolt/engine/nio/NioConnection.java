@@ -104,7 +104,9 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
                 for (int b = 0; b < count; b++) {
                     requested += bufs[b].remaining();
                 }
-                long written = channel.write(bufs, 0, count);
+                // One chunk (the common case: a response or an echo) takes the plain write, which
+                // skips the JDK's iovec wrapping of a gathering write.
+                long written = count == 1 ? channel.write(bufs[0]) : channel.write(bufs, 0, count);
                 if (written > 0) {
                     // May call startSend() again (returns at once: sending), change
                     // writability, or finish a pending close.

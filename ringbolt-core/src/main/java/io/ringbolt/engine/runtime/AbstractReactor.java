@@ -53,6 +53,8 @@ public abstract class AbstractReactor implements Reactor {
     private final ManyToOneQueue<Runnable> tasks = new ManyToOneQueue<>();
     private final TimerQueue timers = new TimerQueue();
     private final ReactorCounters counters = new ReactorCounters();
+    /** Hoisted: a bound method reference is a new object each time it is evaluated. */
+    private final java.util.function.Consumer<Throwable> taskErrorHandler = this::onTaskError;
     private final ByteView view = new ByteView();
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -167,7 +169,7 @@ public abstract class AbstractReactor implements Reactor {
             while (true) {
                 nowNs = System.nanoTime();
                 runTasks();
-                timers.runExpired(nowNs, MAX_TIMERS_PER_ITERATION, this::onTaskError);
+                timers.runExpired(nowNs, MAX_TIMERS_PER_ITERATION, taskErrorHandler);
                 if (draining) {
                     if (openCount > 0 && nowNs - drainDeadlineNs >= 0) {
                         drainClean = false;
