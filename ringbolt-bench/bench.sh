@@ -15,7 +15,8 @@
 #   --rounds N           interleaved rounds (default 3)
 #   --servers a,b,...    restrict the contenders (names as in the result tables)
 #   --out DIR            results directory (default bench-results/<timestamp>)
-#   --no-doc             do not rewrite BENCHMARKS.md (full runs rewrite it; quick runs never do)
+#   --no-doc             do not rewrite BENCHMARKS.md and docs/benchmarks/*.png (full runs
+#                        rewrite them; quick runs never do)
 # Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1),
 #   JMH_FILTER (a JMH benchmark regexp, default io.ringbolt.bench.jmh).
 #
@@ -165,11 +166,12 @@ done
 # ---- report -------------------------------------------------------------------------------
 step "report"
 echo "finished: $(date -Is)" >>"$OUT/run.txt"
+DOC_ARGS=()
+# A full run rewrites BENCHMARKS.md and its charts in docs/benchmarks/ (bench-results/ is not
+# in git, so the document keeps copies of the charts it links to).
+[ "$WRITE_DOC" = 1 ] && DOC_ARGS=(--doc "$ROOT/BENCHMARKS.md" --doc-charts "$ROOT/docs/benchmarks")
 "$PYTHON" "$HARNESS/report.py" --results "$RESULTS" --run "$OUT/run.txt" --machine "$OUT/machine.md" \
-  --out "$OUT" || die "report generation failed"
-if [ "$WRITE_DOC" = 1 ]; then
-  cp "$OUT/report.md" "$ROOT/BENCHMARKS.md"
-  log "BENCHMARKS.md updated from this run"
-fi
+  --out "$OUT" "${DOC_ARGS[@]}" || die "report generation failed"
+[ "$WRITE_DOC" = 1 ] && log "BENCHMARKS.md and docs/benchmarks/ updated from this run"
 log "report: $OUT/report.md"
 cat "$OUT/report.md"

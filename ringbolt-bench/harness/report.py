@@ -10,6 +10,7 @@ so and carries on.
 """
 import argparse
 import re
+import shutil
 import os
 import statistics
 import sys
@@ -188,7 +189,7 @@ def echo_section(rows, out_dir, charts):
                            ("server_cpu_us_per_rt", "server CPU µs per round trip (lower is better)")],
                           "conns")
         charts.append(chart)
-        md += [f"Chart: `{display_path(chart)}`", ""]
+        md += [chart_line(chart), ""]
     return md
 
 
@@ -212,16 +213,29 @@ def http_section(rows, out_dir, charts):
                           [("server_cpu_us_per_req", "server CPU µs per request (lower is better)"),
                            ("rps", "requests/s (higher is better)")], "scenario")
         charts.append(chart)
-        md += [f"Chart: `{display_path(chart)}`", ""]
+        md += [chart_line(chart), ""]
     return md
+
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def display_path(path):
     """A chart's path relative to the repository root when it lies inside it."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    if path.endswith(".png") and os.path.abspath(path).startswith(root + os.sep):
-        return os.path.relpath(path, root)
+    if path.endswith(".png") and os.path.abspath(path).startswith(REPO_ROOT + os.sep):
+        return os.path.relpath(path, REPO_ROOT)
     return path
+
+
+def chart_line(chart):
+    return f"Chart: `{display_path(chart)}`"
+
+
+def doc_chart_line(chart, doc_charts_dir):
+    """BENCHMARKS.md keeps its charts in the repository (doc_charts_dir), linked."""
+    rel = os.path.relpath(os.path.join(doc_charts_dir, os.path.basename(chart)), REPO_ROOT)
+    src = os.path.relpath(os.path.dirname(os.path.abspath(chart)), REPO_ROOT)
+    return f"Chart: [{rel}]({rel}) (copied from `{src}/`)"
 
 
 def unavailable_lines(unavailable):
@@ -430,6 +444,8 @@ def main():
     ap.add_argument("--run", required=True)
     ap.add_argument("--machine", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--doc", help="also write this Markdown file (BENCHMARKS.md) ...")
+    ap.add_argument("--doc-charts", help="... with its charts copied into this directory")
     a = ap.parse_args()
     rows = parse(a.results)
     run = open(a.run).read().strip().splitlines() if os.path.exists(a.run) else []
@@ -466,6 +482,17 @@ def main():
     md += ["Raw samples: `results.txt` in the run's results directory; per-server logs under `logs/`.", ""]
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write("\n".join(md))
+    if a.doc:
+        doc = list(md)
+        for chart in charts:
+            if not chart.endswith(".png"):
+                continue
+            if a.doc_charts:
+                os.makedirs(a.doc_charts, exist_ok=True)
+                shutil.copyfile(chart, os.path.join(a.doc_charts, os.path.basename(chart)))
+                doc = [doc_chart_line(chart, a.doc_charts) if line == chart_line(chart) else line for line in doc]
+        with open(a.doc, "w") as f:
+            f.write("\n".join(doc))
     return 0
 
 
