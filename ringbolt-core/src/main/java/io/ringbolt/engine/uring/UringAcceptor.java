@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class UringAcceptor implements CompletionQueue.CqeHandler {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     private static final long WAKE_UD = UserData.encode(UserData.OP_WAKEUP, 0, 0);
+    private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final int[] listenerFds;
     private final List<UringReactor> reactors;
@@ -35,9 +36,12 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
     private int armed;
     private boolean wakeArmed;
     private int next;
+    private final boolean[] rearmPending;
+    private long rearmAtNs;
 
     UringAcceptor(String name, int[] listenerFds, List<UringReactor> reactors) {
         this.listenerFds = listenerFds.clone();
+        this.rearmPending = new boolean[listenerFds.length];
         this.reactors = reactors;
         this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
         wakeValue.segment().set(ValueLayout.JAVA_LONG, 0, 1L);
@@ -85,11 +89,21 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
         started.complete(null);
         try {
             while (!stopRequested) {
-                int r = ring.submitAndWait(1, -1);
+                long timeoutNs = rearmAtNs == 0 ? -1 : Math.max(0, rearmAtNs - System.nanoTime());
+                int r = ring.submitAndWait(1, timeoutNs);
                 if (r < 0 && r != -Errno.EINTR && r != -Errno.ETIME && r != -Errno.EBUSY) {
                     throw new IllegalStateException("io_uring_enter failed: " + Errno.name(r));
                 }
                 ring.cq().reap(this, 1024);
+                if (rearmAtNs != 0 && System.nanoTime() - rearmAtNs >= 0) {
+                    rearmAtNs = 0;
+                    for (int i = 0; i < rearmPending.length; i++) {
+                        if (rearmPending[i]) {
+                            rearmPending[i] = false;
+                            arm(i);
+                        }
+                    }
+                }
             }
             for (int fd : listenerFds) {
                 ring.sq().prepCancelFd(fd, IoUring.IORING_ASYNC_CANCEL_ALL, UserData.encode(UserData.OP_CANCEL, 0, 0));
@@ -151,8 +165,15 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
                 }
                 if ((flags & IoUring.IORING_CQE_F_MORE) == 0) {
                     armed--;
-                    if (!stopRequested && res != -Errno.ECANCELED) {
-                        arm(UserData.slot(userData));
+                    int listener = UserData.slot(userData);
+                    if (stopRequested || res == -Errno.ECANCELED) {
+                        // done with this listener
+                    } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
+                        // Out of fds: re-arming at once would spin; retry after a pause.
+                        rearmPending[listener] = true;
+                        rearmAtNs = System.nanoTime() + ACCEPT_BACKOFF_NS;
+                    } else {
+                        arm(listener);
                     }
                 }
             }
