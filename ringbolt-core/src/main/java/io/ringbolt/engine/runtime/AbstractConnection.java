@@ -259,9 +259,17 @@ public abstract class AbstractConnection implements Connection {
     @Override
     public final boolean write(ByteBuffer src) {
         if (!reactor.inReactorThread()) {
+            if (!openFlag) {
+                return false;
+            }
             byte[] copy = new byte[src.remaining()];
             src.get(copy);
-            return write(copy, 0, copy.length);
+            reactor.execute(() -> {
+                if (write(copy, 0, copy.length)) {
+                    flush();
+                }
+            });
+            return true;
         }
         if (state != OPEN) {
             return false;

@@ -108,9 +108,7 @@ final class UringConnection extends AbstractConnection {
             onFailed(res == -Errno.ECONNRESET || res == -Errno.EPIPE ? CloseReason.RESET : CloseReason.ERROR);
         }
         if (!more) {
-            if (recvArmed) {
-                recvEnded();
-            }
+            recvEnded();
             // ENOBUFS (ring empty), a cancel for pausing, or the kernel ending a multishot: re-arm
             // once this batch's buffers are back in the ring.
             if (!isClosed() && !peerEof && isReadEnabled() && !isInputClosed() && !recvRearmQueued) {

@@ -105,7 +105,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     @Override
     protected void onStop() {
         if (ring != null && !ring.isClosed()) {
-            closeListenersNow();
+            stopAccepting(); // no-op for listeners already closed by a graceful stop
             if (wakeArmed) {
                 sq.prepCancel(WAKEUP_USER_DATA, 0, UserData.encode(UserData.OP_CANCEL, 0, -1));
             }
@@ -355,12 +355,6 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
             }
             sq.prepClose(listenerFds[i], ud);
             listenerOps++;
-        }
-    }
-
-    private void closeListenersNow() {
-        if (listenerFds.length > 0 && listenerOpen[0]) {
-            stopAccepting();
         }
     }
 
