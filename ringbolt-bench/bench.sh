@@ -80,7 +80,8 @@ HTTP_CONNS=256
 HTTP_PIPELINE_DEPTH=16
 HTTP_RATE=20000
 MEMORY_CONNS=(10000 50000)
-ALLOC_DURATION_S=2
+ALLOC_SKIP_S=1.5
+ALLOC_WINDOW_S=3
 # Warm-ups run 1-second windows until the server's CPU per operation changes by less than
 # STEADY_PCT between two windows (harness/common.sh steady_warmup), within these bounds.
 STEADY_PCT=15

@@ -3,6 +3,11 @@
 # allocated-bytes counter (com.sun.management.ThreadMXBean) before and after a load run, and
 # excludes the threads serving its own JMX connection. Run after a JIT warm-up, so one-off
 # class loading and compilation are not counted; GC timing does not affect the counters.
+# Steady state means already-open connections: the load opens its connections, runs
+# ALLOC_SKIP_S seconds, then the probe reads the counters at both ends of an ALLOC_WINDOW_S
+# window while the load goes on. Bytes per operation = bytes in the window / (the load's
+# operations per second x the window's length). Connection set-up (a new connection's state,
+# the first request's buffers) is thereby left out; the churn profile is where it shows.
 
 run_alloc_profile() {
   local kind="$1"; shift
@@ -24,8 +29,9 @@ run_alloc_profile() {
       step "alloc echo: $name warm-up"
       steady_warmup echo "$port" - 2 "$ALLOC_MAX_WARMUP_S" || { stop_pid "$SERVER_PID"; die "alloc: $name warm-up failed"; }
       step "alloc echo: $name measured"
-      alloc_measure "$kind" "$name" echo64 round_trips \
-        "$NATIVE/echo_load" --port "$port" --conns 64 --size "$ECHO_SIZE" --warmup 0 --duration "$ALLOC_DURATION_S" --pid "$SERVER_PID"
+      alloc_measure "$kind" "$name" echo64 rps \
+        "$NATIVE/echo_load" --port "$port" --conns 64 --size "$ECHO_SIZE" --warmup 1 \
+        --duration "$(awk -v s="$ALLOC_SKIP_S" -v w="$ALLOC_WINDOW_S" 'BEGIN {print s + w}')" --pid "$SERVER_PID"
     else
       for sc in plaintext json; do
         step "alloc http: $name $sc warm-up"
@@ -33,8 +39,9 @@ run_alloc_profile() {
         step "alloc http: $name $sc measured"
         cat "$HARNESS/wrk/get.lua" "$HARNESS/wrk/report.lua" >"$SCRATCH/alloc.lua"
         local path=/plaintext; [ "$sc" = json ] && path=/json
-        alloc_measure "$kind" "$name" "$sc" requests \
-          wrk -t1 -c"$HTTP_CONNS" -d"${ALLOC_DURATION_S}s" -s "$SCRATCH/alloc.lua" "http://127.0.0.1:$port$path"
+        alloc_measure "$kind" "$name" "$sc" rps \
+          wrk -t1 -c"$HTTP_CONNS" -d"$(awk -v s="$ALLOC_SKIP_S" -v w="$ALLOC_WINDOW_S" 'BEGIN {printf "%d", s + w + 1.999}')s" \
+          -s "$SCRATCH/alloc.lua" "http://127.0.0.1:$port$path"
       done
     fi
     step "alloc $kind: stop $name"
@@ -42,19 +49,24 @@ run_alloc_profile() {
   done
 }
 
-# alloc_measure KIND NAME SCENARIO COUNT_KEY CMD...: runs CMD under AllocProbe; records bytes
-# per operation, where the operation count is COUNT_KEY of CMD's result line.
+# alloc_measure KIND NAME SCENARIO RATE_KEY CMD...: runs CMD under AllocProbe with a steady
+# window; records bytes per operation, where RATE_KEY of CMD's result line is its operations
+# per second.
 alloc_measure() {
-  local kind="$1" name="$2" sc="$3" key="$4" out ops bytes limit; shift 4
-  limit=$(awk -v d="$ALLOC_DURATION_S" 'BEGIN {printf "%d", d + 40}')
+  local kind="$1" name="$2" sc="$3" key="$4" out rate bytes window ops limit; shift 4
+  limit=$(awk -v s="$ALLOC_SKIP_S" -v w="$ALLOC_WINDOW_S" 'BEGIN {printf "%d", s + w + 45}')
   out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" "$JAVA_HOME/bin/java" -Xshare:auto -XX:TieredStopAtLevel=1 \
-        -cp "$(bench_class_path)" io.ringbolt.bench.tools.AllocProbe "$SERVER_PID" -- "$@" 2>>"$OUT/harness.log")" \
+        -cp "$(bench_class_path)" io.ringbolt.bench.tools.AllocProbe "$SERVER_PID" \
+        --skip "$ALLOC_SKIP_S" --window "$ALLOC_WINDOW_S" -- "$@" 2>>"$OUT/harness.log")" \
     || { stop_pid "$SERVER_PID"; die "alloc: probe or load against $name failed (see $OUT/harness.log)"; }
-  ops="$(kv "$key" "$(grep '^result ' <<<"$out")")"
+  rate="$(kv "$key" "$(grep '^result ' <<<"$out")")"
   bytes="$(kv alloc_bytes "$(grep '^alloc ' <<<"$out")")"
-  [ -n "$ops" ] && [ "$ops" -gt 0 ] && [ -n "$bytes" ] || die "alloc: no counts from $name ($(tr '\n' ' ' <<<"$out" | cut -c1-300))"
+  window="$(kv window_s "$(grep '^alloc ' <<<"$out")")"
+  [ -n "$rate" ] && [ -n "$bytes" ] && [ -n "$window" ] || die "alloc: no counts from $name ($(tr '\n' ' ' <<<"$out" | cut -c1-300))"
+  ops="$(awk -v r="$rate" -v w="$window" 'BEGIN {printf "%d", r * w}')"
+  [ "$ops" -gt 0 ] || die "alloc: $name served nothing in the window ($(tr '\n' ' ' <<<"$out" | cut -c1-300))"
   local per_op; per_op="$(awk -v b="$bytes" -v n="$ops" 'BEGIN {printf "%.1f", b / n}')"
   local top; top="$(grep '^alloc ' <<<"$out")"
-  log "  $name $sc: $per_op bytes per operation ($bytes bytes / $ops; top thread $(kv top_thread "$top"))"
+  log "  $name $sc: $per_op bytes per operation ($bytes bytes in ${window}s / ~$ops operations at $rate/s; top thread $(kv top_thread "$top"))"
   echo "profile=alloc kind=$kind scenario=$sc server=$name ops=$ops alloc_bytes=$bytes bytes_per_op=$per_op top_thread=$(kv top_thread "$top") top_thread_bytes=$(kv top_thread_bytes "$top")" >>"$RESULTS"
 }

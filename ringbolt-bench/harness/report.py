@@ -304,10 +304,13 @@ def alloc_section(rows):
         servers = list(OrderedDict.fromkeys(r["server"] for r in data))
         unit = "round trip (64 connections)" if kind == "echo" else "request (wrk, 256 connections)"
         md += [f"## Heap allocation per {unit}", ""]
-        md += ["Bytes allocated on the Java heap by the server's threads during a load run after a JIT "
-               "warm-up, from the exact per-thread counters of `com.sun.management.ThreadMXBean` read "
-               "by `AllocProbe` (attach API; its own JMX threads excluded), divided by the operations "
-               "the client completed. Lower is better; 0 means allocation-free in steady state.", ""]
+        md += ["Bytes allocated on the Java heap by the server's threads in steady state, after a JIT "
+               "warm-up, on connections that are already open: `AllocProbe` (attach API; its own JMX "
+               "threads excluded) reads the exact per-thread counters of "
+               "`com.sun.management.ThreadMXBean` 1.5 s into the load and again 3 s later, while the "
+               "load goes on; the bytes are divided by the operations in that window (the load's rate "
+               "× the window). Connection set-up is left out (it shows in the churn profile). "
+               "Lower is better; 0 means allocation-free in steady state.", ""]
         if data:
             head = ["Server"]
             for sc in scenarios:

@@ -351,7 +351,7 @@ public final class HttpResponse {
 
     /** Marks the body as final. Inside the handler chain it may be replaced again (decoration). */
     private void markSent() {
-        int prev = completion.getAndUpdate(v -> v | SENT);
+        int prev = orCompletion(SENT);
         if (prev == COMPLETE) {
             throw new IllegalStateException("response already sent");
         }
@@ -369,9 +369,18 @@ public final class HttpResponse {
      *
      * @return true if the response is complete and the caller must write it now
      */
+    /** {@code completion |= bits}, returning the previous value; no capturing lambda per call. */
+    private int orCompletion(int bits) {
+        int prev;
+        do {
+            prev = completion.get();
+        } while (!completion.compareAndSet(prev, prev | bits));
+        return prev;
+    }
+
     boolean chainReturned() {
         int add = deferred ? CHAIN_RETURNED : COMPLETE;
-        int prev = completion.getAndUpdate(v -> v | add);
+        int prev = orCompletion(add);
         return (prev | add) == COMPLETE;
     }
 }
