@@ -48,6 +48,24 @@ final class MethodTable {
     }
 
     /** The {@code Allow} value: every method answered here, HEAD with GET, and OPTIONS. */
+    /** The Allow value of several tables together: their methods, in the same order as {@link #allow()}. */
+    static String allowOf(java.util.List<MethodTable> tables) {
+        if (tables.size() == 1) {
+            return tables.getFirst().allow();
+        }
+        EnumSet<HttpMethod> set = EnumSet.noneOf(HttpMethod.class);
+        TreeSet<String> extensions = new TreeSet<>();
+        for (MethodTable t : tables) {
+            for (HttpMethod m : HttpMethod.values()) {
+                if (m != HttpMethod.OTHER && t.known[m.ordinal()] != null) {
+                    set.add(m);
+                }
+            }
+            extensions.addAll(t.extension.keySet());
+        }
+        return joinAllow(set, extensions);
+    }
+
     String allow() {
         String a = allow;
         if (a == null) {
@@ -57,16 +75,20 @@ final class MethodTable {
                     set.add(m);
                 }
             }
-            if (set.contains(HttpMethod.GET)) {
-                set.add(HttpMethod.HEAD);
-            }
-            set.add(HttpMethod.OPTIONS);
-            StringJoiner j = new StringJoiner(", ");
-            set.forEach(m -> j.add(m.name()));
-            new TreeSet<>(extension.keySet()).forEach(j::add);
-            a = j.toString();
+            a = joinAllow(set, new TreeSet<>(extension.keySet()));
             allow = a;
         }
         return a;
+    }
+
+    private static String joinAllow(EnumSet<HttpMethod> set, TreeSet<String> extensions) {
+        if (set.contains(HttpMethod.GET)) {
+            set.add(HttpMethod.HEAD);
+        }
+        set.add(HttpMethod.OPTIONS);
+        StringJoiner j = new StringJoiner(", ");
+        set.forEach(m -> j.add(m.name()));
+        extensions.forEach(j::add);
+        return j.toString();
     }
 }

@@ -124,7 +124,7 @@ final class ResponseWriter {
             }
         }
         ByteBuf out = s.head.clear();
-        writeHead(out, res, serverLine);
+        writeHead(out, res, serverLine, conn.reactor().nanoTime());
         if (encodingLine != null) {
             out.write(encodingLine);
         }
@@ -172,7 +172,7 @@ final class ResponseWriter {
     static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked, boolean close,
                                 byte[] serverLine) {
         ByteBuf out = SCRATCH.get().head.clear();
-        writeHead(out, res, serverLine);
+        writeHead(out, res, serverLine, conn.reactor().nanoTime());
         if (chunked && !HttpStatus.isBodiless(res.status)) {
             out.write(CHUNKED);
         }
@@ -200,7 +200,7 @@ final class ResponseWriter {
         if (serverLine != null) {
             out.write(serverLine);
         }
-        out.write(HttpDate.dateFieldLine());
+        out.write(HttpDate.dateFieldLine(conn.reactor().nanoTime()));
         out.write(TEXT_PLAIN);
         out.write(CONTENT_LENGTH).writeDecimal(body.length()).crlf();
         out.write(CONNECTION_CLOSE);
@@ -209,12 +209,12 @@ final class ResponseWriter {
         conn.write(out.array(), 0, out.length());
     }
 
-    private static void writeHead(ByteBuf out, HttpResponse res, byte[] serverLine) {
+    private static void writeHead(ByteBuf out, HttpResponse res, byte[] serverLine, long nowNanos) {
         out.write(HttpStatus.statusLine(res.status));
         if (serverLine != null) {
             out.write(serverLine);
         }
-        out.write(HttpDate.dateFieldLine());
+        out.write(HttpDate.dateFieldLine(nowNanos));
         if (res.contentType != null) {
             out.write(res.contentType.fieldLine());
         }

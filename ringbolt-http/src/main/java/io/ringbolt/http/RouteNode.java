@@ -11,6 +11,7 @@ import java.util.Arrays;
  * methods answered when the path ends here. Built once, then read-only (any thread).
  */
 final class RouteNode {
+    private static final byte[] EMPTY = new byte[0];
     private byte[][] labels = new byte[0][];
     private RouteNode[] children = new RouteNode[0];
     RouteNode param;
@@ -39,11 +40,17 @@ final class RouteNode {
     /** The literal child matching head positions {@code [from, to)}, or null. */
     RouteNode literalChild(RequestHead head, int from, int to) {
         int rawLength = to - from;
+        if (rawLength == 0) {
+            return literalChild(EMPTY, false);
+        }
+        byte first = head.byteAt(from);
         byte[][] ls = labels;
         for (int i = 0; i < ls.length; i++) {
             byte[] label = ls[i];
-            // A decoded segment is between a third of its raw length and the raw length.
+            // A decoded segment is between a third of its raw length and the raw length; its
+            // first byte is the raw first byte unless that starts an escape.
             if (label.length <= rawLength && label.length * 3 >= rawLength
+                    && (first == '%' || (label.length > 0 && label[0] == first))
                     && PercentCodec.decodedEquals(head.segment(), head.base(), from, to, label)) {
                 return children[i];
             }

@@ -49,6 +49,28 @@ class RouterTest {
         assertThat(call("GET", "/users/").status()).isEqualTo(404);
     }
 
+    /** All-literal paths are looked up whole; a method that does not fit must still reach other routes. */
+    @Test
+    void wholeLiteralPathsFallBackToParametersWildcardsAndAllow() {
+        router.get("/users/me", (q, s) -> s.send("me"));
+        router.post("/users/{id}", (q, s) -> s.send("posted " + q.pathParam("id")));
+        router.put("/users/*", (q, s) -> s.send("put " + q.pathParam("*")));
+        router.get("/a/", (q, s) -> s.send("a-slash"));
+        router.get("/a", (q, s) -> s.send("a"));
+        router.get("/%25x", (q, s) -> s.send("percent"));
+        assertThat(body("/users/me")).isEqualTo("me");
+        assertThat(call("POST", "/users/me").body()).isEqualTo("posted me");
+        assertThat(call("PUT", "/users/me").body()).isEqualTo("put me");
+        assertThat(call("DELETE", "/users/me").status()).isEqualTo(405);
+        assertThat(call("DELETE", "/users/me").header("Allow")).contains("GET", "POST", "PUT");
+        assertThat(body("/users/m%65")).isEqualTo("me");
+        assertThat(body("/a/")).isEqualTo("a-slash");
+        assertThat(body("/a")).isEqualTo("a");
+        assertThat(call("GET", "/a//").status()).isEqualTo(404);
+        assertThat(body("/%2525x")).isEqualTo("percent");
+        assertThat(call("GET", "/users/me?x=1").body()).isEqualTo("me");
+    }
+
     @Test
     void literalsBeatParametersAndBacktrack() {
         router.get("/a/{x}/c", (q, s) -> s.send("param " + q.pathParam("x")));

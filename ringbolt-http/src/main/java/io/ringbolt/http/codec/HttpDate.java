@@ -27,10 +27,10 @@ public final class HttpDate {
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
     /** One second's {@code Date: ...\r\n} line; replaced whole so readers never see a torn value. */
-    private record CachedLine(long epochSecond, byte[] line) {
+    private record CachedLine(long epochSecond, byte[] line, long fromNanos, long untilNanos) {
     }
 
-    private static volatile CachedLine cached = new CachedLine(-1, new byte[0]);
+    private static volatile CachedLine cached = new CachedLine(-1, new byte[0], 0, 0);
 
     private HttpDate() {
     }
@@ -46,14 +46,29 @@ public final class HttpDate {
      * shared: never modify it.
      */
     public static byte[] dateFieldLine() {
-        long second = System.currentTimeMillis() / 1000;
+        return dateFieldLine(System.nanoTime());
+    }
+
+    /**
+     * As {@link #dateFieldLine()}, given a recent {@link System#nanoTime()} reading such as a
+     * reactor's loop clock: while that lies inside the second the cached line was made for, the
+     * wall clock is not read at all (a response then costs no clock call). A stale reading can
+     * only make the line up to one loop iteration old.
+     */
+    public static byte[] dateFieldLine(long nowNanos) {
         CachedLine c = cached;
-        if (c.epochSecond != second) {
-            byte[] line = ("Date: " + format(second * 1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            c = new CachedLine(second, line);
-            cached = c;
+        if (nowNanos - c.fromNanos >= 0 && nowNanos - c.untilNanos < 0) {
+            return c.line;
         }
-        return c.line;
+        long nanos = System.nanoTime();
+        long millis = System.currentTimeMillis();
+        long second = Math.floorDiv(millis, 1000);
+        long secondStartNanos = nanos - (millis - second * 1000) * 1_000_000L;
+        byte[] line = c.epochSecond == second
+                ? c.line
+                : ("Date: " + format(second * 1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        cached = new CachedLine(second, line, secondStartNanos, secondStartNanos + 1_000_000_000L);
+        return line;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.ringbolt.http.HttpVersion;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Strict, incremental, zero-copy parser of an HTTP/1.1 request head (RFC 9112 §2–§7).
@@ -32,6 +33,14 @@ public final class RequestParser {
     public static final int ERROR = -1;
 
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    /** Eight bytes at once, first byte in the low bits whatever the platform's order. */
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long HTTP_1_1 = word("HTTP/1.1");
+    private static final long HTTP_1_0 = word("HTTP/1.0");
+    /** {@link #parseComplete} result: not decided on the fast path, parse byte by byte. */
+    private static final int UNDECIDED = Integer.MIN_VALUE;
     private static final int MAX_METHOD_BYTES = 32;
     private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
 
@@ -122,6 +131,14 @@ public final class RequestParser {
         this.start = start;
         head.relocate(segment, start);
         int limit = Math.min(available, maxHeadBytes);
+        if (state == S_START && pos == 0) {
+            int n = parseComplete(segment, start, limit);
+            if (n != UNDECIDED) {
+                return n;
+            }
+            reset();
+            head.relocate(segment, start);
+        }
         int p = pos;
         while (p < limit) {
             int b = at(p);
@@ -188,7 +205,7 @@ public final class RequestParser {
                             return fail(HttpStatus.BAD_REQUEST, "invalid character in request-target");
                         }
                         head.targetEnd = q;
-                        if (!analyzeTarget()) {
+                        if (!analyzeTarget(true)) {
                             return ERROR;
                         }
                         state = S_VERSION;
@@ -311,6 +328,169 @@ public final class RequestParser {
         return NEED_MORE;
     }
 
+    /**
+     * The fast path for the common case, a complete and plain head presented at once: tight
+     * loops over locals, field values scanned eight bytes at a time. It only accepts; anything it
+     * does not recognise (an incomplete head, a leading empty line, a control or unusual byte,
+     * a limit reached, a framing rule broken) returns {@link #UNDECIDED} and the caller resets
+     * and runs the byte-by-byte state machine from the first byte, which decides — so both paths
+     * accept the same heads with the same result, and every error comes from one place.
+     */
+    private int parseComplete(MemorySegment seg, long base, int limit) {
+        int p = 0;
+        int c = 0;
+        while (p < limit && p <= MAX_METHOD_BYTES) {
+            c = seg.get(BYTE, base + p) & 0xFF;
+            if (!HttpChars.isTchar(c)) {
+                break;
+            }
+            p++;
+        }
+        if (p == 0 || p > MAX_METHOD_BYTES || p >= limit || c != ' ') {
+            return UNDECIDED;
+        }
+        head.methodStart = 0;
+        head.methodEnd = p;
+        head.method = HttpMethod.of(seg, base, p);
+        int ts = ++p;
+        int question = -1;
+        boolean percent = false;
+        int targetLimit = Math.min(limit, ts + maxTargetBytes);
+        while (p < targetLimit) {
+            c = seg.get(BYTE, base + p) & 0xFF;
+            if (!HttpChars.isTargetChar(c)) {
+                break;
+            }
+            if (c == '?' && question < 0) {
+                question = p;
+            }
+            percent |= c == '%';
+            p++;
+        }
+        if (p == ts || p >= targetLimit || c != ' ' || question == ts) {
+            return UNDECIDED;
+        }
+        head.targetStart = ts;
+        head.targetEnd = p;
+        questionPos = question;
+        if (!analyzeTarget(percent)) {
+            return UNDECIDED;
+        }
+        p++;
+        if (p + 10 > limit) {
+            return UNDECIDED;
+        }
+        long version = seg.get(WORD, base + p);
+        if (version == HTTP_1_1) {
+            head.version = HttpVersion.HTTP_1_1;
+        } else if (version == HTTP_1_0) {
+            head.version = HttpVersion.HTTP_1_0;
+        } else {
+            return UNDECIDED;
+        }
+        if (seg.get(BYTE, base + p + 8) != HttpChars.CR || seg.get(BYTE, base + p + 9) != HttpChars.LF) {
+            return UNDECIDED;
+        }
+        p += 10;
+        while (true) {
+            if (p + 2 > limit) {
+                return UNDECIDED;
+            }
+            c = seg.get(BYTE, base + p) & 0xFF;
+            if (c == HttpChars.CR) {
+                if (seg.get(BYTE, base + p + 1) != HttpChars.LF) {
+                    return UNDECIDED;
+                }
+                p += 2;
+                break;
+            }
+            int ns = p;
+            while (p < limit) {
+                c = seg.get(BYTE, base + p) & 0xFF;
+                if (!HttpChars.isTchar(c)) {
+                    break;
+                }
+                p++;
+            }
+            if (p == ns || p >= limit || c != ':') {
+                return UNDECIDED;
+            }
+            int ne = p++;
+            while (p < limit && HttpChars.isOws(seg.get(BYTE, base + p))) {
+                p++;
+            }
+            int vs = p;
+            int cr = findLineEnd(seg, base, p, limit);
+            if (cr < 0 || cr + 1 >= limit || seg.get(BYTE, base + cr + 1) != HttpChars.LF
+                    || head.fieldCount >= maxFieldCount) {
+                return UNDECIDED;
+            }
+            int ve = cr;
+            while (ve > vs && HttpChars.isOws(seg.get(BYTE, base + ve - 1))) {
+                ve--;
+            }
+            head.addField(ns, ne, vs, ve);
+            if (!rules.onField(head, ns, ne, vs, ve)) {
+                return UNDECIDED;
+            }
+            p = cr + 2;
+        }
+        head.length = p;
+        if (!rules.finish(head)) {
+            return UNDECIDED;
+        }
+        pos = p;
+        state = S_DONE;
+        return p;
+    }
+
+    /**
+     * The CR ending a field value that starts at {@code p}, with every byte before it a
+     * field-vchar, SP or HTAB; -1 when the value is not known to be plain and complete below
+     * {@code limit}. Eight bytes per step: a byte below 0x20 or equal to 0x7F is flagged
+     * (exact for the lowest flagged byte, which is all that is used), then looked at alone.
+     */
+    private static int findLineEnd(MemorySegment seg, long base, int p, int limit) {
+        while (true) {
+            while (p + 8 <= limit) {
+                long w = seg.get(WORD, base + p);
+                long del = w ^ 0x7F7F7F7F7F7F7F7FL;
+                long flags = ((w - 0x2020202020202020L) & ~w | (del - ONES) & ~del) & HIGHS;
+                if (flags != 0) {
+                    p += Long.numberOfTrailingZeros(flags) >>> 3;
+                    break;
+                }
+                p += 8;
+            }
+            while (p < limit) {
+                int c = seg.get(BYTE, base + p) & 0xFF;
+                if (c < 0x20 || c == 0x7F) {
+                    break;
+                }
+                p++;
+            }
+            if (p >= limit) {
+                return -1;
+            }
+            int c = seg.get(BYTE, base + p);
+            if (c == HttpChars.CR) {
+                return p;
+            }
+            if (c != HttpChars.HTAB) {
+                return -1;
+            }
+            p++;
+        }
+    }
+
+    private static long word(String eight) {
+        long w = 0;
+        for (int i = 7; i >= 0; i--) {
+            w = (w << 8) | (eight.charAt(i) & 0xFF);
+        }
+        return w;
+    }
+
     private int at(int p) {
         return buf.get(BYTE, start + p) & 0xFF;
     }
@@ -350,10 +530,11 @@ public final class RequestParser {
         return true;
     }
 
-    private boolean analyzeTarget() {
+    /** @param checkPercent false when the target is known to hold no '%' */
+    private boolean analyzeTarget(boolean checkPercent) {
         int s = head.targetStart;
         int e = head.targetEnd;
-        for (int i = s; i < e; i++) {
+        for (int i = s; checkPercent && i < e; i++) {
             if (at(i) == '%') {
                 if (i + 2 >= e || HttpChars.hexValue(at(i + 1)) < 0 || HttpChars.hexValue(at(i + 2)) < 0) {
                     return failed(HttpStatus.BAD_REQUEST, "invalid percent-encoding in request-target");

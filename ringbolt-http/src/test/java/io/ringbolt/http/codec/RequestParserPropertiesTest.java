@@ -128,6 +128,44 @@ class RequestParserPropertiesTest {
         assertThat(describe(split.head())).isEqualTo(describe(whole.head()));
     }
 
+    /**
+     * A head presented whole goes through the parser's fast path; presented one byte at a time
+     * it goes through the byte-by-byte state machine alone. Both must give the same verdict,
+     * the same error status and the same head, on valid requests and on mutated ones.
+     */
+    @Property(tries = 1000)
+    void fastPathAgreesWithByteByByteParsing(@ForAll("requests") Spec spec, @ForAll @IntRange(min = 0, max = 1000) int where,
+                                             @ForAll("edgyBytes") byte replacement, @ForAll boolean mutate) {
+        byte[] wire = spec.render();
+        if (mutate) {
+            wire[where % wire.length] = replacement;
+        }
+        RequestParser whole = new RequestParser(8192, 16384, 100);
+        int expected = parse(whole, wire, wire.length);
+        RequestParser bytewise = new RequestParser(8192, 16384, 100);
+        int r = RequestParser.NEED_MORE;
+        for (int n = 1; n <= wire.length && r == RequestParser.NEED_MORE; n++) {
+            r = parse(bytewise, wire, n);
+        }
+        assertThat(r).isEqualTo(expected);
+        if (r == RequestParser.ERROR) {
+            assertThat(bytewise.errorStatus()).isEqualTo(whole.errorStatus());
+            assertThat(bytewise.errorReason()).isEqualTo(whole.errorReason());
+        } else if (r > 0) {
+            assertThat(describe(bytewise.head())).isEqualTo(describe(whole.head()));
+        }
+    }
+
+    /** Any byte, but mostly the ones a parser's character classes and line handling turn on. */
+    @Provide
+    Arbitrary<Byte> edgyBytes() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.of((byte) 0, (byte) '\r', (byte) '\n', (byte) '\t', (byte) ' ',
+                        (byte) 0x7F, (byte) 0x80, (byte) 0xFF, (byte) 0x1F, (byte) ':', (byte) '?', (byte) '%',
+                        (byte) '/', (byte) '#', (byte) '"', (byte) ',', (byte) '0')),
+                net.jqwik.api.Tuple.of(1, Arbitraries.bytes()));
+    }
+
     @Property(tries = 300)
     void renderThenParseRoundTrips(@ForAll("requests") Spec spec) {
         byte[] wire = spec.render();
