@@ -81,7 +81,7 @@ HTTP_PIPELINE_DEPTH=16
 HTTP_RATE=20000
 MEMORY_CONNS=(10000 50000)
 ALLOC_SKIP_S=1.5
-ALLOC_WINDOW_S=3
+ALLOC_WINDOW_S=2.5
 # Warm-ups run 1-second windows until the server's CPU per operation changes by less than
 # STEADY_PCT between two windows (harness/common.sh steady_warmup), within these bounds.
 STEADY_PCT=15
@@ -96,10 +96,11 @@ if [ "$QUICK" = 1 ]; then
 else
   ROUNDS="${ROUNDS:-3}"; QUIET_WAIT_S=10; QUIET_BUDGET_S=45
   ECHO_JIT_MIN_S=3; ECHO_JIT_MAX_S=8; ECHO_WARMUP_S=1; ECHO_DURATION_S=3
-  # Two HTTP rounds keep the full run under 20 minutes (7 servers x 6 scenarios per round).
-  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-2}"; HTTP_JIT_MIN_S=3; HTTP_JIT_MAX_S=8; HTTP_SCENARIO_MAX_WARMUP_S=3; HTTP_DURATION_S=3
+  # Three HTTP rounds (7 servers x 6 scenarios each) fit the 20-minute budget with 2-second
+  # windows; the median of three short interleaved windows beats one long one against drift.
+  HTTP_ROUNDS="${HTTP_ROUNDS_OVERRIDE:-3}"; HTTP_JIT_MIN_S=3; HTTP_JIT_MAX_S=6; HTTP_SCENARIO_MAX_WARMUP_S=2; HTTP_DURATION_S=2
   HTTP_SCENARIOS=("${HTTP_SCENARIOS_ALL[@]}")
-  MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=6
+  MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=5
   JMH_WARMUP_ITERS=1; JMH_ITERS=3; JMH_ITER_TIME=1s
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"

@@ -68,5 +68,5 @@ alloc_measure() {
   local per_op; per_op="$(awk -v b="$bytes" -v n="$ops" 'BEGIN {printf "%.1f", b / n}')"
   local top; top="$(grep '^alloc ' <<<"$out")"
   log "  $name $sc: $per_op bytes per operation ($bytes bytes in ${window}s / ~$ops operations at $rate/s; top thread $(kv top_thread "$top"))"
-  echo "profile=alloc kind=$kind scenario=$sc server=$name ops=$ops alloc_bytes=$bytes bytes_per_op=$per_op top_thread=$(kv top_thread "$top") top_thread_bytes=$(kv top_thread_bytes "$top")" >>"$RESULTS"
+  echo "profile=alloc kind=$kind scenario=$sc server=$name ops=$ops alloc_bytes=$bytes skip_s=$ALLOC_SKIP_S window_s=$window bytes_per_op=$per_op top_thread=$(kv top_thread "$top") top_thread_bytes=$(kv top_thread_bytes "$top")" >>"$RESULTS"
 }

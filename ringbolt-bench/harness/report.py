@@ -304,10 +304,14 @@ def alloc_section(rows):
         servers = list(OrderedDict.fromkeys(r["server"] for r in data))
         unit = "round trip (64 connections)" if kind == "echo" else "request (wrk, 256 connections)"
         md += [f"## Heap allocation per {unit}", ""]
+        skip = next((r.get("skip_s") for r in data if r.get("skip_s")), "?")
+        window = next((r.get("window_s") for r in data if r.get("window_s")), None)
+        window = "?" if window is None else f"{float(window):.1f}"
         md += ["Bytes allocated on the Java heap by the server's threads in steady state, after a JIT "
                "warm-up, on connections that are already open: `AllocProbe` (attach API; its own JMX "
                "threads excluded) reads the exact per-thread counters of "
-               "`com.sun.management.ThreadMXBean` 1.5 s into the load and again 3 s later, while the "
+               f"`com.sun.management.ThreadMXBean` {skip} s into the load and again about {window} s "
+               "later, while the "
                "load goes on; the bytes are divided by the operations in that window (the load's rate "
                "× the window). Connection set-up is left out (it shows in the churn profile). "
                "Lower is better; 0 means allocation-free in steady state.", ""]

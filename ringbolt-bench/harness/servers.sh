@@ -4,7 +4,7 @@
 
 JVM_COMMON=(-Xms512m -Xmx512m -XX:+UseParallelGC)
 # What Ringbolt's launcher passes, nothing more.
-RINGBOLT_FLAGS=(--enable-native-access=io.ringbolt.core)
+RINGBOLT_FLAGS=(--enable-native-access=io.ringbolt.core,com.aayushatharva.brotli4j)
 # Netty at its best on JDK 25: Unsafe allowed, the direct-buffer constructor reachable, leak
 # detection (a per-allocation sampling cost) off, as in tuned production deployments.
 NETTY_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
