@@ -24,40 +24,57 @@ scenario_applies() {
 run_http_profile() {
   local servers=("$@") round name i port sc
   [ ${#servers[@]} -gt 0 ] || servers=("${HTTP_SERVERS_ALL[@]}")
-  declare -A unavailable=()
+  declare -A unavailable=() pid_of=() port_of=() jit_of=()
   command -v wrk >/dev/null || { warn "wrk not found (apt-get install wrk): http profile skipped"; echo "profile=http status=skipped reason=wrk not installed" >>"$RESULTS"; return 0; }
   log "http: servers=${servers[*]} scenarios=${HTTP_SCENARIOS[*]} rounds=$HTTP_ROUNDS window=${HTTP_DURATION_S}s"
+  # Every server is started once and stays up, idle, while the others are measured: rounds
+  # interleave the measurements (A B C ... A B C ...) without paying each JVM's JIT warm-up
+  # again in every round, which is what lets three rounds fit the time budget.
+  ROUND=1
+  for i in "${!servers[@]}"; do
+    name="${servers[$i]}"
+    port=$((PORT_BASE + 20 + i))
+    step "http: start $name on :$port"
+    if ! start_server http "$name" "$port"; then
+      warn "http: $name unavailable: $SERVER_FAIL"
+      unavailable[$name]=1
+      echo "profile=http server=$name status=unavailable reason=$SERVER_FAIL" >>"$RESULTS"
+      continue
+    fi
+    pid_of[$name]=$SERVER_PID
+    port_of[$name]=$port
+  done
   for ((round = 1; round <= HTTP_ROUNDS; round++)); do
     ROUND=$round
-    for i in "${!servers[@]}"; do
-      name="${servers[$i]}"
-      port=$((PORT_BASE + 20 + i))
+    for name in "${servers[@]}"; do
       [ -z "${unavailable[$name]:-}" ] || continue
-      step "http round $round/$HTTP_ROUNDS: start $name on :$port"
+      SERVER_PID=${pid_of[$name]}
+      port=${port_of[$name]}
+      kill -0 "$SERVER_PID" 2>/dev/null || die "http: $name died while idle (log: $OUT/logs/http-$name-r1.log)"
       wait_quiet "$QUIET_WAIT_S"
-      if ! start_server http "$name" "$port"; then
-        warn "http: $name unavailable: $SERVER_FAIL"
-        unavailable[$name]=1
-        echo "profile=http server=$name status=unavailable reason=$SERVER_FAIL" >>"$RESULTS"
-        continue
+      if [ "$round" = 1 ]; then
+        jit_of[$name]=0
+        if [[ "$name" == ringbolt-* || "$name" == netty-* ]]; then
+          step "http round 1/$HTTP_ROUNDS: $name JIT warm-up"
+          steady_warmup http "$port" plaintext "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
+            || die "http: $name failed during warm-up"
+          jit_of[$name]=$WARMUP_S
+          log "  warm-up: ${WARMUP_S}s"
+        fi
       fi
-      JIT_WARMUP_S=0
-      if [[ "$name" == ringbolt-* || "$name" == netty-* ]]; then
-        step "http round $round/$HTTP_ROUNDS: $name JIT warm-up"
-        steady_warmup http "$port" plaintext "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
-          || { stop_pid "$SERVER_PID"; die "http: $name failed during warm-up"; }
-        JIT_WARMUP_S=$WARMUP_S
-        log "  warm-up: ${WARMUP_S}s"
-      fi
+      JIT_WARMUP_S=${jit_of[$name]}
       for sc in "${HTTP_SCENARIOS[@]}"; do
         scenario_applies "$sc" "$name" || continue
         step "http round $round/$HTTP_ROUNDS: $name $sc"
-        http_measure "$name" "$port" "$sc" "$round" || { stop_pid "$SERVER_PID"; die "http: $sc against $name failed"; }
+        http_measure "$name" "$port" "$sc" "$round" || die "http: $sc against $name failed"
         kill -0 "$SERVER_PID" 2>/dev/null || die "http: $name died during $sc"
       done
-      step "http round $round/$HTTP_ROUNDS: stop $name"
-      stop_pid "$SERVER_PID"
     done
+  done
+  for name in "${servers[@]}"; do
+    [ -n "${pid_of[$name]:-}" ] || continue
+    step "http: stop $name"
+    stop_pid "${pid_of[$name]}"
   done
 }
 
@@ -67,8 +84,9 @@ http_measure() {
   local name="$1" port="$2" sc="$3" round="$4"
   # json, baseline11 and churn run other code (JSON, query and body parsing, accept/close):
   # warm them up to steady state too; the plaintext-based ones are warm after the JIT warm-up.
+  # Later rounds run on the same, already warm, processes.
   WARMUP_S=0
-  if [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ] && [[ "$sc" == json || "$sc" == baseline11 || "$sc" == churn ]]; then
+  if [ "$round" = 1 ] && [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ] && [[ "$sc" == json || "$sc" == baseline11 || "$sc" == churn ]]; then
     steady_warmup http "$port" "$sc" 1 "$HTTP_SCENARIO_MAX_WARMUP_S" || return 1
   fi
   local first

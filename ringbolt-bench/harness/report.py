@@ -376,10 +376,12 @@ def method_section(out_dir):
            "generators get CPU 1. All JVMs: same JDK and `-Xms512m -Xmx512m -XX:+UseParallelGC`; "
            "Netty additionally gets the flags it needs to run at its best on JDK 25 (Unsafe, "
            "`java.nio` opened, leak detection off). nginx runs as one process "
-           "(`master_process off`, one worker). Servers are restarted for every round and rounds "
-           "are interleaved (A B C … A B C …). Before each server start the harness waits (bounded) "
-           "for other processes to quiet down, and a window in which they used more than 20% of a "
-           "CPU is measured once more.", ""]
+           "(`master_process off`, one worker). Rounds are interleaved (A B C … A B C …). Echo and "
+           "memory servers are restarted for every round; HTTP servers are started once, warmed up "
+           "(JIT, then each scenario that runs other code) in the first round and stay up, idle, while "
+           "the others are measured. Before each server's turn the harness waits (bounded) for other "
+           "processes to quiet down, and a window in which they used more than 20% of a CPU is "
+           "measured once more.", ""]
     logs = os.path.join(out_dir, "logs")
     cmds = OrderedDict()
     if os.path.isdir(logs):

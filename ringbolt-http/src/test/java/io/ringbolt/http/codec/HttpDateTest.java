@@ -31,4 +31,21 @@ class HttpDateTest {
         assertThat(line).startsWith("Date: ").endsWith(" GMT\r\n");
         assertThat(a == b || !new String(a, StandardCharsets.US_ASCII).equals(line)).isTrue();
     }
+
+    /** The loop-clock form never serves a line for a second that has passed, whatever nanos it is given. */
+    @Test
+    void dateFieldLineFromALoopClockTracksTheWallClock() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            long before = System.currentTimeMillis() / 1000;
+            String line = new String(HttpDate.dateFieldLine(System.nanoTime()), StandardCharsets.US_ASCII);
+            long after = System.currentTimeMillis() / 1000;
+            long shown = HttpDate.parse(line.substring("Date: ".length(), line.length() - 2)) / 1000;
+            assertThat(shown).isBetween(before, after);
+            // A reading from long ago (a stale or foreign clock) must not be answered from the cache.
+            String old = new String(HttpDate.dateFieldLine(System.nanoTime() - 5_000_000_000L), StandardCharsets.US_ASCII);
+            long shownOld = HttpDate.parse(old.substring("Date: ".length(), old.length() - 2)) / 1000;
+            assertThat(shownOld).isBetween(before, System.currentTimeMillis() / 1000);
+            Thread.sleep(400);
+        }
+    }
 }
