@@ -33,6 +33,11 @@ final class SinkConnection implements Connection {
         return n;
     }
 
+    /** The bytes written since the last drain, as ISO-8859-1 text (for checks at setup). */
+    String pending() {
+        return new String(sink, 0, written, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     private void ensure(int more) {
         if (written + more > sink.length) {
             sink = java.util.Arrays.copyOf(sink, Math.max(sink.length * 2, written + more));
