@@ -14,6 +14,8 @@ public enum CloseReason {
     HANDLER_ERROR,
     /** No bytes moved for longer than the configured idle timeout. */
     IDLE_TIMEOUT,
+    /** Pending output made no progress for longer than the configured write timeout (the peer stopped reading). */
+    WRITE_TIMEOUT,
     /** Unconsumed received bytes exceeded the configured receive-buffer limit. */
     OVERFLOW,
     /** The engine stopped. */

@@ -165,6 +165,7 @@ public final class Engine implements AutoCloseable {
         private int writeLowWaterMark = 256 * 1024;
         private int maxReceiveBufferBytes = 8 * 1024 * 1024;
         private Duration idleTimeout = Duration.ZERO;
+        private Duration writeTimeout = Duration.ofSeconds(60);
         private Duration lingerTimeout = Duration.ofSeconds(2);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String threadNamePrefix = "ringbolt";
@@ -239,6 +240,13 @@ public final class Engine implements AutoCloseable {
         public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
 
         /**
+         * Abort a connection whose pending output made no progress for this long (the peer
+         * stopped reading); ZERO disables. Default 60 s, like nginx's {@code send_timeout}.
+         * It also bounds a graceful close that waits for its output to drain.
+         */
+        public Builder writeTimeout(Duration value) { this.writeTimeout = value; return this; }
+
+        /**
          * After a graceful local close with the peer still sending, wait this long for its EOF
          * (discarding what it sends) so the last response is not lost to a reset; ZERO closes at
          * once. Default 2 s.
@@ -258,7 +266,7 @@ public final class Engine implements AutoCloseable {
         public EngineConfig buildConfig() {
             return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
-                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, lingerTimeout, shutdownGrace, threadNamePrefix);
+                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix);
         }
 
         /**

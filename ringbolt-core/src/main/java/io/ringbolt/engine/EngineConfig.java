@@ -23,6 +23,9 @@ import java.util.List;
  * @param writeLowWaterMark      pending-output bytes below which it is writable again
  * @param maxReceiveBufferBytes  unconsumed received bytes a connection may keep before it is closed
  * @param idleTimeout            close connections with no traffic for this long (ZERO: never)
+ * @param writeTimeout           abort a connection whose pending output made no progress for
+ *                               this long: a peer that stops reading cannot hold a connection,
+ *                               its fd and its staged output forever (ZERO: never)
  * @param lingerTimeout          after a graceful local close, how long to wait for the peer's EOF
  *                               (discarding its bytes) before closing, so that a response is not
  *                               destroyed by a reset (ZERO: close at once)
@@ -45,6 +48,7 @@ public record EngineConfig(
         int writeLowWaterMark,
         int maxReceiveBufferBytes,
         Duration idleTimeout,
+        Duration writeTimeout,
         Duration lingerTimeout,
         Duration shutdownGrace,
         String threadNamePrefix) {
@@ -77,6 +81,9 @@ public record EngineConfig(
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout=" + idleTimeout + " (must be zero or positive)");
         }
+        if (writeTimeout == null || writeTimeout.isNegative()) {
+            throw new IllegalArgumentException("write-timeout=" + writeTimeout + " (must be zero or positive)");
+        }
         if (lingerTimeout == null || lingerTimeout.isNegative()) {
             throw new IllegalArgumentException("linger-timeout=" + lingerTimeout + " (must be zero or positive)");
         }
@@ -101,6 +108,11 @@ public record EngineConfig(
     /** Linger timeout in nanoseconds, 0 when disabled. */
     public long lingerTimeoutNs() {
         return lingerTimeout.toNanos();
+    }
+
+    /** Write timeout in nanoseconds, 0 when disabled. */
+    public long writeTimeoutNs() {
+        return writeTimeout.toNanos();
     }
 
     /** Idle timeout in nanoseconds, 0 when disabled. */

@@ -33,6 +33,8 @@ class EngineConfigTest {
                 invalid("write-low-water=", b -> b.writeWaterMarks(128 * 1024, 64 * 1024)),
                 invalid("max-receive-buffer=", b -> b.bufferSize(64 * 1024).maxReceiveBufferBytes(1024)),
                 invalid("idle-timeout=", b -> b.idleTimeout(Duration.ofSeconds(-1))),
+                invalid("write-timeout=", b -> b.writeTimeout(Duration.ofMillis(-1))),
+                invalid("write-timeout=", b -> b.writeTimeout(null)),
                 invalid("shutdown-grace=", b -> b.shutdownGrace(null)),
                 invalid("thread-name-prefix=", b -> b.threadNamePrefix(" ")),
                 invalid("backend=", b -> b.backend(null)),
@@ -79,5 +81,6 @@ class EngineConfigTest {
         assertThat(c.reactorCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.writeLowWaterMark()).isLessThan(c.writeHighWaterMark());
         assertThat(c.idleTimeoutNs()).isZero();
+        assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 }

@@ -39,6 +39,9 @@ final class EngineOptions {
     @Option(names = "--idle-timeout", description = "Close connections idle this long, e.g. 60s, 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0s")
     String idleTimeout;
 
+    @Option(names = "--write-timeout", description = "Abort a connection whose pending output made no progress this long (the client stopped reading), e.g. 60s, 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "60s")
+    String writeTimeout;
+
     @Option(names = "--shutdown-grace", description = "On SIGINT/SIGTERM, time to let in-flight requests finish, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String shutdownGrace;
 
@@ -55,6 +58,7 @@ final class EngineOptions {
                 .bufferCount(bufferCount)
                 .maxConnectionsPerReactor(maxConnections)
                 .idleTimeout(parseDuration("idle-timeout", idleTimeout))
+                .writeTimeout(parseDuration("write-timeout", writeTimeout))
                 .shutdownGrace(parseDuration("shutdown-grace", shutdownGrace));
         if (reactors != null) {
             b.reactors(reactors);

@@ -408,6 +408,71 @@ abstract class ServeIntegrationSuite {
         }
     }
 
+    /**
+     * A slow-read attack: many pipelined requests for large responses, then the client never
+     * reads. The server's output stalls at the high water mark and, with no progress for the
+     * write timeout, the connection is reset; other clients are served throughout.
+     */
+    @Test
+    void aClientThatStopsReadingIsCutOffByTheWriteTimeout() throws Exception {
+        HttpServer http = HttpServer.create(DemoApp.router(ArenaData.load(dataDir), 1 << 20), HttpOptions.defaults());
+        Engine second = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(1)
+                .writeTimeout(Duration.ofMillis(500)).shutdownGrace(Duration.ofSeconds(2)).handler(http).start();
+        int requests = 2000;
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(32 * 1024);
+            stalled.connect(new java.net.InetSocketAddress("127.0.0.1", second.port()), 10_000);
+            stalled.setSoTimeout(10_000);
+            byte[] one = "GET /json/50 HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            for (int i = 0; i < requests; i++) {
+                wire.write(one);
+            }
+            stalled.getOutputStream().write(wire.toByteArray());
+            stalled.getOutputStream().flush();
+
+            // Meanwhile the same server answers someone else.
+            try (Socket other = new Socket("127.0.0.1", second.port())) {
+                other.setSoTimeout(10_000);
+                other.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readResponse(other.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("Hello, World!");
+            }
+
+            Thread.sleep(1500); // three write timeouts without reading a byte: the attack itself
+            long received = 0;
+            int responses = 0;
+            boolean ended = false;
+            byte[] buf = new byte[64 * 1024];
+            byte[] status = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
+            try {
+                InputStream in = stalled.getInputStream();
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    received += n;
+                    responses += count(buf, n, status);
+                }
+                ended = true; // EOF
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                ended = false;
+            } catch (IOException reset) {
+                ended = true; // RST from the server
+            }
+            assertThat(ended).as("the server ended the stalled connection (read " + received + " bytes)").isTrue();
+            assertThat(responses).as("responses that reached the stalled client").isLessThan(requests);
+        } finally {
+            assertThat(second.stop(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    private static int count(byte[] buf, int length, byte[] needle) {
+        int n = 0;
+        for (int i = 0; i + needle.length <= length; i++) {
+            if (java.util.Arrays.equals(buf, i, i + needle.length, needle, 0, needle.length)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Test
     void gracefulStopFinishesInFlightRequestsAndClosesIdleOnes() throws Exception {
         HttpServer http = HttpServer.create(DemoApp.router(ArenaData.load(dataDir), 1 << 20), HttpOptions.defaults());

@@ -18,7 +18,7 @@ import java.util.Objects;
 /**
  * Connection state both backends share: the handler, staged output with water marks, kept
  * input, the close state machine (open → closing-after-flush → closed, {@code onClose} exactly
- * once), idle timeout and foreign-thread hand-off. A backend supplies the kernel side: starting
+ * once), idle and write timeouts and foreign-thread hand-off. A backend supplies the kernel side: starting
  * a send, closing the socket, pausing reads.
  *
  * <p>All state is confined to the reactor thread; public methods called from other threads
@@ -47,6 +47,10 @@ public abstract class AbstractConnection implements Connection {
     int registryIndex = -1;
     private long lastActivityNs;
     private TimerQueue.Timer idleTimer;
+    /** Created at the first send and reused; pending only while output may be stuck. */
+    private TimerQueue.Timer writeTimer;
+    /** When pending output last moved: a send started with nothing in flight, or bytes were sent. */
+    private long sendProgressNs;
     private volatile Object attachment;
     private volatile InetSocketAddress remote;
     private volatile InetSocketAddress local;
@@ -205,6 +209,9 @@ public abstract class AbstractConnection implements Connection {
         out.consume(bytes);
         reactor.counters().onSent(bytes);
         lastActivityNs = reactor.nanoTime();
+        if (bytes > 0) {
+            sendProgressNs = lastActivityNs;
+        }
         if (state == CLOSED) {
             return;
         }
@@ -323,7 +330,41 @@ public abstract class AbstractConnection implements Connection {
     final void runFlush() {
         flushScheduled = false;
         if (state != CLOSED && !out.isEmpty() && !sendInFlight()) {
+            watchSendProgress();
             startSend();
+        }
+    }
+
+    /**
+     * A send starts with nothing in flight: output is moving as of now. Arms the write timer
+     * unless it is pending already; it is not cancelled when the output drains but disarms when
+     * it fires and finds nothing pending, so a busy connection re-arms it at most once per
+     * timeout period, not once per send.
+     */
+    private void watchSendProgress() {
+        long timeoutNs = reactor.writeTimeoutNs;
+        if (timeoutNs == 0) {
+            return;
+        }
+        sendProgressNs = reactor.nanoTime();
+        if (writeTimer == null) {
+            writeTimer = reactor.timers().schedule(sendProgressNs + timeoutNs, this::checkSendProgress);
+        } else if (!writeTimer.isPending()) {
+            reactor.timers().reschedule(writeTimer, sendProgressNs + timeoutNs);
+        }
+    }
+
+    private void checkSendProgress() {
+        if (state == CLOSED || (out.isEmpty() && !sendInFlight())) {
+            return; // nothing pending: disarmed until the next send starts
+        }
+        long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;
+        if (System.nanoTime() - deadlineNs >= 0) {
+            // The peer has not taken a byte for the whole timeout; what is staged can never be
+            // delivered in time, so reset rather than wait for a FIN it will not read either.
+            closeNow(CloseReason.WRITE_TIMEOUT, true);
+        } else {
+            reactor.timers().reschedule(writeTimer, deadlineNs);
         }
     }
 
@@ -491,6 +532,10 @@ public abstract class AbstractConnection implements Connection {
         if (lingerTimer != null) {
             reactor.timers().remove(lingerTimer);
             lingerTimer = null;
+        }
+        if (writeTimer != null) {
+            reactor.timers().remove(writeTimer);
+            writeTimer = null;
         }
         reactor.unregister(this);
         if (in != null) {

@@ -48,6 +48,8 @@ public abstract class AbstractReactor implements Reactor {
 
     /** Settings of the engine. */
     protected final EngineConfig config;
+    /** {@link EngineConfig#writeTimeoutNs()}, read on every flush. */
+    final long writeTimeoutNs;
     private final int index;
     private final HandlerFactory handlerFactory;
     private final ManyToOneQueue<Runnable> tasks = new ManyToOneQueue<>();
@@ -82,6 +84,7 @@ public abstract class AbstractReactor implements Reactor {
      */
     protected AbstractReactor(EngineConfig config, int index, HandlerFactory handlerFactory) {
         this.config = config;
+        this.writeTimeoutNs = config.writeTimeoutNs();
         this.index = index;
         this.handlerFactory = handlerFactory;
         this.thread = Thread.ofPlatform().name(config.threadNamePrefix() + "-reactor-" + index).unstarted(this::run);
