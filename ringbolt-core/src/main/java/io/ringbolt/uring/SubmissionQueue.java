@@ -406,6 +406,11 @@ public final class SubmissionQueue {
     /**
      * Prepares IORING_OP_SHUTDOWN. CQE res 0 or -errno. (io_uring_prep_shutdown; 5.11)
      *
+     * <p>The kernel always punts this op to an io-wq worker and looks the fd number up only
+     * there: if the fd may be closed (and its number reused) before the worker runs, the
+     * shutdown hits whatever socket holds the number then. Use a fixed file, or call
+     * shutdown(2) directly ({@link LinuxSocket#shutdown}).
+     *
      * @param fd       the socket
      * @param how      SHUT_RD, SHUT_WR or SHUT_RDWR
      * @param userData returned in the CQE

@@ -98,4 +98,31 @@ class LingeringCloseIntegrationTest {
             assertThat(engine.stats().openConnections()).isZero();
         }
     }
+
+    /**
+     * Regression: io_uring runs IORING_OP_SHUTDOWN on a worker thread and looks its fd up only
+     * there, so a lingering close's FIN could land after the peer's quick EOF had closed the
+     * socket and the next accept had reused the number: the new connection's output was shut
+     * down and its first answer failed with EPIPE. The shutdown is now a direct system call. The
+     * race is likeliest on a fresh ring (its first worker thread starts slowly), hence a fresh
+     * engine per round.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aReusedDescriptorIsNotShutDownByTheLingeringCloseBeforeIt(Backend backend) throws Exception {
+        byte[] question = {'?'};
+        for (int round = 0; round < 25; round++) {
+            try (Engine engine = TestEngines.loopback(backend, c -> new RejectingHandler()).start()) {
+                try (Socket first = Clients.connect(TestEngines.address(engine))) {
+                    first.getOutputStream().write(question);
+                    assertThat(Clients.readExactly(first.getInputStream(), ANSWER.length)).isEqualTo(ANSWER);
+                } // closes at once: the server sees EOF while its FIN may still be on its way
+                try (Socket second = Clients.connect(TestEngines.address(engine))) {
+                    second.getOutputStream().write(question);
+                    byte[] answer = second.getInputStream().readNBytes(ANSWER.length);
+                    assertThat(answer).as("round " + round + ": the next connection's answer").isEqualTo(ANSWER);
+                }
+            }
+        }
+    }
 }

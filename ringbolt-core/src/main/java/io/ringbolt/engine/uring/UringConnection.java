@@ -221,8 +221,13 @@ final class UringConnection extends AbstractConnection {
 
     @Override
     protected void shutdownOutput() {
-        owner.sq().prepShutdown(fd, IoUring.SHUT_WR, UserData.encode(UserData.OP_CANCEL, generation, slot));
-        inflight++;
+        // A direct system call, not IORING_OP_SHUTDOWN: the kernel always runs that op on an
+        // io-wq worker and resolves the fd number only there, so when the peer's EOF arrived
+        // first the close below could free the number, the next accept could reuse it, and the
+        // late shutdown would cut the new connection's output (EPIPE on its first send). The
+        // output is flushed when this runs, so nothing is left to order it against.
+        // A failure (the peer already reset) needs no handling here: the armed recv reports it.
+        LinuxSocket.shutdown(fd, IoUring.SHUT_WR);
     }
 
     void onCancelOrCloseCqe() {
