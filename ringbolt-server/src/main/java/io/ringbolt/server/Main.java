@@ -61,11 +61,14 @@ public final class Main implements Callable<Integer> {
         @Mixin
         HttpFlags http;
 
+        @Mixin
+        TlsFlags tls;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
             HttpServer server = httpServer(http);
-            return runEngine(options, options.builder().handler(server));
+            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {
@@ -85,9 +88,13 @@ public final class Main implements Callable<Integer> {
         @Mixin
         EngineOptions options;
 
+        @Mixin
+        TlsFlags tls;
+
         @Override
         public Integer call() throws InterruptedException {
-            return runEngine(options, options.builder().handler(c -> new EchoHandler()));
+            configureLogging(options.logLevel);
+            return runEngine(options, options.builder().handler(tls.apply(c -> new EchoHandler())));
         }
     }
 

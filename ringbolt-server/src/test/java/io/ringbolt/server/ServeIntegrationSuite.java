@@ -409,6 +409,84 @@ abstract class ServeIntegrationSuite {
     }
 
     /**
+     * HTTPS: the app behind TLS (an openssl-made EC certificate for 127.0.0.1, PEM files as a
+     * user would pass them to --tls-cert/--tls-key), spoken to by curl (ALPN picks http/1.1,
+     * keep-alive across two requests, a 1 MiB upload echoed), Java's HttpClient and Python's
+     * http.client with certificate verification on.
+     */
+    @Test
+    void httpsWithCurlJavaAndPython() throws Exception {
+        Processes.require("openssl", "openssl");
+        Processes.require("curl", "curl");
+        Processes.require("python3", "python3");
+        Path dir = Files.createTempDirectory("ringbolt-it-tls");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        var gen = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"), Duration.ofSeconds(30));
+        assertThat(gen.exitCode()).as(gen.stderr()).isZero();
+        HttpServer http = HttpServer.create(DemoApp.router(ArenaData.load(dataDir), 1 << 22), HttpOptions.defaults());
+        var tls = io.ringbolt.engine.tls.TlsContext.fromPem(cert, key).withApplicationProtocols("http/1.1");
+        Engine secure = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
+                .shutdownGrace(Duration.ofSeconds(2)).handler(tls.wrap(http)).start();
+        String https = "https://127.0.0.1:" + secure.port();
+        try {
+            Path upload = dir.resolve("upload.bin");
+            byte[] big = new byte[1 << 20];
+            new Random(5).nextBytes(big);
+            Files.write(upload, big);
+            var curl = Processes.run(List.of("curl", "-sS", "-v", "--cacert", cert.toString(), https + "/plaintext",
+                    "--next", "--cacert", cert.toString(), "-X", "POST", "--data-binary", "@" + upload, "-o", dir.resolve("echoed.bin").toString(),
+                    https + "/echo"), Duration.ofSeconds(30));
+            assertThat(curl.exitCode()).as(curl.stderr()).isZero();
+            assertThat(curl.stdout()).isEqualTo("Hello, World!");
+            assertThat(curl.stderr()).contains("ALPN").containsPattern("(?i)alpn.*http/1.1").contains("Re-using existing connection");
+            assertThat(Files.readAllBytes(dir.resolve("echoed.bin"))).isEqualTo(big);
+
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (InputStream in = Files.newInputStream(cert)) {
+                trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build()) {
+                List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    futures.add(client.sendAsync(HttpRequest.newBuilder(URI.create(https + "/baseline11?a=" + i + "&b=1")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    assertThat(futures.get(i).join().body()).isEqualTo(Integer.toString(i + 1));
+                }
+            }
+
+            String script = """
+                    import http.client, ssl, sys
+                    ctx = ssl.create_default_context(cafile=sys.argv[2])
+                    c = http.client.HTTPSConnection('127.0.0.1', int(sys.argv[1]), context=ctx, timeout=10)
+                    for path in ('/', '/plaintext', '/json/3'):
+                        c.request('GET', path)
+                        r = c.getresponse()
+                        print(r.status, len(r.read()))
+                    print(c.sock.version())
+                    """;
+            var py = Processes.run(List.of("python3", "-c", script, Integer.toString(secure.port()), cert.toString()), Duration.ofSeconds(30));
+            assertThat(py.exitCode()).as(py.stderr()).isZero();
+            assertThat(py.stdout().lines().toList()).hasSize(4).startsWith("200 21", "200 13").last().isEqualTo("TLSv1.3");
+        } finally {
+            assertThat(secure.stop(Duration.ofSeconds(5))).isTrue();
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /**
      * A slow-read attack: many pipelined requests for large responses, then the client never
      * reads. The server's output stalls at the high water mark and, with no progress for the
      * write timeout, the connection is reset; other clients are served throughout.

@@ -1,0 +1,620 @@
+package io.ringbolt.engine.tls;
+
+import io.ringbolt.engine.ByteView;
+import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.Connection;
+import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.HandlerFactory;
+import io.ringbolt.engine.Reactor;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * TLS on one connection, as a layer between the engine and an application handler: to the
+ * engine it is the {@link ConnectionHandler} (TLS records in, TLS records out); to the
+ * application handler it is the {@link Connection} (plaintext in, plaintext out), with the same
+ * contract as the engine's own: bytes presented in place, what the handler does not consume is
+ * kept and presented again, writes staged until {@link #flush()}, back-pressure, pausing reads,
+ * {@code onClose} exactly once.
+ *
+ * <p>The JDK's {@link SSLEngine} does the protocol. Received records are unwrapped as soon as
+ * they are complete; staged plaintext is wrapped into records (up to 16 KiB each) at
+ * {@link #flush()}, so a response written in pieces leaves in as few records as possible.
+ * {@link #close()} sends {@code close_notify} after the pending output; a peer's
+ * {@code close_notify} (or a bare EOF) reaches the handler as {@code onInputClosed}. A handshake
+ * or record failure sends the alert the engine produced and closes the connection; the handler
+ * sees {@link CloseReason#ERROR}. Delegated handshake tasks (signatures) run on the reactor
+ * thread.
+ *
+ * <p>Buffers are per connection and allocated on first use: about 16 KiB each for received
+ * records and for decrypted bytes, plus the staged plaintext; one record-sized output buffer is
+ * shared per reactor thread.
+ *
+ * <p>Reactor thread, except the {@link Connection} methods documented as any-thread, which hop
+ * onto it as the engine's do.
+ */
+final class TlsConnection implements Connection, ConnectionHandler {
+    private static final System.Logger LOG = System.getLogger("io.ringbolt.engine.tls");
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Staged plaintext buffers bigger than this are dropped once flushed. */
+    private static final int RETAIN_OUT_BYTES = 256 * 1024;
+    private static final ThreadLocal<ByteBuffer[]> NET_OUT = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
+    private final Connection raw;
+    private final SSLEngine engine;
+    private final ConnectionHandler inner;
+    private final ByteView view = new ByteView();
+    private final Runnable resumeTask = this::resume;
+    private final int packetBytes;
+    private final int appBytes;
+
+    /** Received record bytes not yet unwrapped (write mode). */
+    private ByteBuffer netIn;
+    /** Decrypted bytes the handler has not consumed (write mode). */
+    private ByteBuffer appIn;
+    /** Plaintext staged by the handler since the last flush (write mode). */
+    private ByteBuffer appOut;
+
+    private boolean handshakeDone;
+    private boolean innerReadEnabled = true;
+    private boolean inboundDone;
+    private boolean inputClosedPending;
+    private boolean inputClosedDelivered;
+    private boolean closing;
+    private boolean closeNotified;
+    private boolean pumping;
+    private boolean pumpAgain;
+    private boolean delivering;
+    private CloseReason failure;
+    private volatile Object attachment;
+
+    TlsConnection(TlsContext context, Connection raw, HandlerFactory innerFactory) {
+        this.raw = raw;
+        this.engine = context.newServerEngine(raw.remoteAddress());
+        this.packetBytes = engine.getSession().getPacketBufferSize();
+        this.appBytes = engine.getSession().getApplicationBufferSize();
+        this.inner = Objects.requireNonNull(innerFactory.newHandler(this), "handler factory returned null");
+    }
+
+    // ---- the engine's side: TLS records ------------------------------------------------------
+
+    @Override
+    public void onOpen(Connection c) {
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            fail(e);
+            return;
+        }
+        inner.onOpen(this);
+    }
+
+    @Override
+    public int onData(Connection c, ByteView data) {
+        int length = data.length();
+        if (inboundDone || closeNotified) {
+            return length; // after close_notify or a failure nothing more is read
+        }
+        ByteBuffer in = netIn(length);
+        data.copyTo(0, in.array(), in.arrayOffset() + in.position(), length);
+        in.position(in.position() + length);
+        pump();
+        return length;
+    }
+
+    @Override
+    public void onWritabilityChanged(Connection c, boolean writable) {
+        if (!closeNotified) {
+            inner.onWritabilityChanged(this, writable);
+        }
+    }
+
+    @Override
+    public void onInputClosed(Connection c) {
+        // EOF without close_notify: a truncation attack is possible, so the JDK complains; the
+        // bytes already unwrapped were authentic, and the handler learns the input ended.
+        if (!inboundDone) {
+            inboundDone = true;
+            try {
+                engine.closeInbound();
+            } catch (SSLException truncated) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + ": EOF without close_notify");
+            }
+        }
+        inputEnded();
+    }
+
+    @Override
+    public void onShutdown(Connection c) {
+        if (!closeNotified) {
+            inner.onShutdown(this);
+        }
+    }
+
+    @Override
+    public void onClose(Connection c, CloseReason reason) {
+        if (closeNotified) {
+            return;
+        }
+        closeNotified = true;
+        engine.closeOutbound();
+        netIn = null;
+        appIn = null;
+        appOut = null;
+        inner.onClose(this, failure != null ? failure : reason);
+    }
+
+    // ---- the record pump ------------------------------------------------------------------------
+
+    /** Runs the engine until it needs more input: handshake steps, unwraps, replies. */
+    private void pump() {
+        if (pumping) {
+            pumpAgain = true; // a handler callback inside the pump asked for more; the loop goes on
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpOnce();
+            } while (pumpAgain && !closeNotified && failure == null);
+        } catch (SSLException e) {
+            fail(e);
+        } finally {
+            pumping = false;
+        }
+        raw.flush();
+    }
+
+    private void pumpOnce() throws SSLException {
+        boolean progress = true;
+        while (progress && !closeNotified && failure == null) {
+            progress = switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> runDelegatedTasks();
+                case NEED_WRAP -> wrap(EMPTY);
+                default -> unwrap(); // NEED_UNWRAP, NEED_UNWRAP_AGAIN, NOT_HANDSHAKING
+            };
+            if (!handshakeDone && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                    && !engine.isInboundDone() && !engine.isOutboundDone()) {
+                onHandshakeFinished();
+            }
+        }
+    }
+
+    private boolean runDelegatedTasks() {
+        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+            task.run();
+        }
+        return true;
+    }
+
+    private boolean unwrap() throws SSLException {
+        if (inboundDone || closing || netIn == null || netIn.position() == 0) {
+            return false; // after the handler's close() its peer's records are not needed
+        }
+        if (!innerReadEnabled && appIn != null && appIn.position() > 0 && handshakeDone) {
+            return false; // the handler paused and holds decrypted bytes: leave records wrapped
+        }
+        ByteBuffer dst = appIn();
+        netIn.flip();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, dst);
+        } finally {
+            netIn.compact();
+        }
+        switch (r.getStatus()) {
+            case BUFFER_UNDERFLOW -> {
+                if (netIn.capacity() < packetBytes) {
+                    netIn = grow(netIn, packetBytes);
+                }
+                return false; // an incomplete record: wait for more bytes
+            }
+            case BUFFER_OVERFLOW -> {
+                if (dst.position() > 0) {
+                    deliver();
+                    if (appIn.position() > 0) {
+                        appIn = grow(appIn, appIn.position() + appBytes);
+                    }
+                } else {
+                    appIn = grow(appIn, appBytes);
+                }
+                return true;
+            }
+            case CLOSED -> {
+                inboundDone = true; // the peer's close_notify
+                deliver();
+                inputEnded();
+                return true; // the engine may want to wrap its own close_notify now
+            }
+            default -> {
+            }
+        }
+        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+            onHandshakeFinished();
+        }
+        if (r.bytesProduced() > 0) {
+            deliver();
+        }
+        return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+    }
+
+    /** Wraps from {@code src} (EMPTY for handshake and close messages) and writes the records. */
+    private boolean wrap(ByteBuffer src) throws SSLException {
+        ByteBuffer out = netOut();
+        SSLEngineResult r = engine.wrap(src, out);
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            NET_OUT.get()[0] = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
+            return true;
+        }
+        out.flip();
+        if (out.hasRemaining()) {
+            raw.write(out);
+        }
+        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+            onHandshakeFinished();
+        }
+        return r.getStatus() == SSLEngineResult.Status.OK && (r.bytesProduced() > 0 || r.bytesConsumed() > 0);
+    }
+
+    private void onHandshakeFinished() {
+        if (handshakeDone) {
+            return;
+        }
+        handshakeDone = true;
+        if (!innerReadEnabled) {
+            raw.setReadEnabled(false);
+        }
+        try {
+            wrapStaged();
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** Wraps all staged plaintext into records on the raw connection. */
+    private void wrapStaged() throws SSLException {
+        ByteBuffer staged = appOut;
+        if (staged == null || staged.position() == 0 || !handshakeDone) {
+            return;
+        }
+        staged.flip();
+        try {
+            while (staged.hasRemaining() && !engine.isOutboundDone()) {
+                if (!wrap(staged) && staged.hasRemaining() && engine.getHandshakeStatus()
+                        != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                    break; // the engine needs a handshake step first (e.g. a key update); the pump resumes
+                }
+            }
+        } finally {
+            staged.compact();
+        }
+        if (staged.position() == 0 && staged.capacity() > RETAIN_OUT_BYTES) {
+            appOut = null;
+        }
+    }
+
+    // ---- plaintext to the handler -----------------------------------------------------------------
+
+    private void deliver() {
+        if (delivering || closing || !innerReadEnabled || closeNotified || appIn == null || appIn.position() == 0) {
+            return;
+        }
+        delivering = true;
+        try {
+            ByteBuffer b = appIn;
+            int length = b.position();
+            view.wrap(MemorySegment.ofArray(b.array()), b.arrayOffset(), length);
+            int consumed = inner.onData(this, view);
+            if (consumed < 0 || consumed > length) {
+                throw new IllegalStateException("onData returned " + consumed + " for " + length + " bytes");
+            }
+            if (appIn == b && consumed > 0) {
+                b.flip().position(consumed);
+                b.compact();
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void inputEnded() {
+        if (inputClosedDelivered || closeNotified) {
+            return;
+        }
+        if (!innerReadEnabled && appIn != null && appIn.position() > 0) {
+            inputClosedPending = true; // after the kept bytes, when reading resumes
+            return;
+        }
+        inputClosedPending = false;
+        inputClosedDelivered = true;
+        inner.onInputClosed(this);
+    }
+
+    /** Reading was re-enabled: present kept plaintext, unwrap what waited, then a pending EOF. */
+    private void resume() {
+        if (closeNotified || !innerReadEnabled) {
+            return;
+        }
+        try {
+            deliver();
+            pump();
+            if (inputClosedPending) {
+                inputEnded();
+            }
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            // Outside an engine callback nobody else would close the connection: do what the
+            // engine does for a throwing handler.
+            LOG.log(System.Logger.Level.WARNING, "connection " + raw.id() + ": handler threw; closing it", e);
+            failure = CloseReason.HANDLER_ERROR;
+            raw.abort();
+        }
+    }
+
+    private void fail(SSLException e) {
+        if (failure != null || closeNotified) {
+            return;
+        }
+        failure = CloseReason.ERROR;
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + " (" + raw.remoteAddress() + "): TLS failed: " + e.getMessage());
+        inboundDone = true;
+        engine.closeOutbound();
+        try {
+            // The alert describing the failure, if the engine has one to send.
+            for (int i = 0; i < 4 && !engine.isOutboundDone() && wrap(EMPTY); i++) {
+                // keep wrapping until the alert is out
+            }
+        } catch (SSLException again) {
+            // nothing more to send
+        }
+        raw.close();
+    }
+
+    // ---- buffers -------------------------------------------------------------------------------------
+
+    private ByteBuffer netIn(int more) {
+        ByteBuffer b = netIn;
+        if (b == null) {
+            b = ByteBuffer.allocate(Math.max(packetBytes, more));
+        } else if (b.remaining() < more) {
+            b = grow(b, b.position() + more);
+        }
+        netIn = b;
+        return b;
+    }
+
+    private ByteBuffer appIn() {
+        if (appIn == null) {
+            appIn = ByteBuffer.allocate(appBytes);
+        }
+        return appIn;
+    }
+
+    private ByteBuffer netOut() {
+        ByteBuffer[] holder = NET_OUT.get();
+        ByteBuffer b = holder[0];
+        if (b == null || b.capacity() < packetBytes) {
+            b = ByteBuffer.allocate(packetBytes);
+            holder[0] = b;
+        }
+        return b.clear();
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int atLeast) {
+        int capacity = Math.max(b.capacity() * 2, atLeast);
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        b.flip();
+        bigger.put(b);
+        return bigger;
+    }
+
+    private void stage(int length) {
+        ByteBuffer b = appOut;
+        if (b == null) {
+            appOut = ByteBuffer.allocate(Math.max(appBytes, length));
+        } else if (b.remaining() < length) {
+            appOut = grow(b, b.position() + length);
+        }
+    }
+
+    // ---- the handler's side: a plaintext Connection ---------------------------------------------------
+
+    @Override
+    public long id() {
+        return raw.id();
+    }
+
+    @Override
+    public Reactor reactor() {
+        return raw.reactor();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    public boolean write(byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        if (!raw.reactor().inReactorThread()) {
+            if (!isOpen()) {
+                return false;
+            }
+            byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
+            raw.reactor().execute(() -> {
+                if (write(copy, 0, copy.length)) {
+                    flush();
+                }
+            });
+            return true;
+        }
+        if (!isOpen()) {
+            return false;
+        }
+        stage(length);
+        appOut.put(src, offset, length);
+        return true;
+    }
+
+    @Override
+    public boolean write(ByteBuffer src) {
+        if (!raw.reactor().inReactorThread()) {
+            byte[] copy = new byte[src.remaining()];
+            src.get(copy);
+            return write(copy, 0, copy.length);
+        }
+        if (!isOpen()) {
+            return false;
+        }
+        stage(src.remaining());
+        appOut.put(src);
+        return true;
+    }
+
+    @Override
+    public boolean write(ByteView src, int offset, int length) {
+        if (!raw.reactor().inReactorThread()) {
+            throw new IllegalStateException("write(ByteView): reactor thread only");
+        }
+        Objects.checkFromIndexSize(offset, length, src.length());
+        if (!isOpen()) {
+            return false;
+        }
+        stage(length);
+        ByteBuffer b = appOut;
+        src.copyTo(offset, b.array(), b.arrayOffset() + b.position(), length);
+        b.position(b.position() + length);
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::flush);
+            return;
+        }
+        if (closeNotified || failure != null) {
+            return;
+        }
+        try {
+            wrapStaged();
+        } catch (SSLException e) {
+            fail(e);
+            return;
+        }
+        if (!pumping) {
+            raw.flush();
+        }
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+        ByteBuffer b = appOut;
+        return (b == null ? 0 : b.position()) + raw.pendingWriteBytes();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return raw.isWritable();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closing && failure == null && raw.isOpen();
+    }
+
+    @Override
+    public void setReadEnabled(boolean enabled) {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(() -> setReadEnabled(enabled));
+            return;
+        }
+        if (innerReadEnabled == enabled) {
+            return;
+        }
+        innerReadEnabled = enabled;
+        // The handshake must go on whatever the handler wants; pausing applies to records after it.
+        if (handshakeDone || enabled) {
+            raw.setReadEnabled(enabled);
+        }
+        if (enabled) {
+            // As a task, so that onData is never re-entered from inside a callback.
+            raw.reactor().execute(resumeTask);
+        }
+    }
+
+    @Override
+    public boolean isReadEnabled() {
+        return innerReadEnabled;
+    }
+
+    @Override
+    public void close() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::close);
+            return;
+        }
+        if (closing || closeNotified) {
+            return;
+        }
+        closing = true;
+        if (failure == null) {
+            try {
+                wrapStaged();
+                engine.closeOutbound();
+                for (int i = 0; i < 4 && !engine.isOutboundDone() && wrap(EMPTY); i++) {
+                    // close_notify
+                }
+            } catch (SSLException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + ": close_notify not sent: " + e.getMessage());
+            }
+        }
+        raw.close();
+    }
+
+    @Override
+    public void abort() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::abort);
+            return;
+        }
+        closing = true;
+        raw.abort();
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object value) {
+        this.attachment = value;
+    }
+
+    /** The negotiated protocol version, e.g. {@code TLSv1.3}, or null before the handshake. */
+    String protocol() {
+        return handshakeDone ? engine.getSession().getProtocol() : null;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnection[" + raw + ", handshakeDone=" + handshakeDone + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package io.ringbolt.engine.tls;
+
+import io.ringbolt.engine.HandlerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Server-side TLS settings: the JDK's {@link SSLContext} with the server's key and certificate
+ * chain, the protocol versions and the ALPN protocols to offer. Immutable; {@code with…}
+ * methods return a copy. {@link #wrap(HandlerFactory)} puts TLS in front of any handler.
+ *
+ * <p>Setup errors are {@link IllegalArgumentException}s whose message names the setting
+ * ({@code tls-cert=…}, {@code tls-key=…}, {@code tls-keystore=…}) and says what is wrong.
+ */
+public final class TlsContext {
+    private final SSLContext sslContext;
+    private final String[] protocols;
+    private final String[] applicationProtocols;
+
+    private TlsContext(SSLContext sslContext, String[] protocols, String[] applicationProtocols) {
+        this.sslContext = sslContext;
+        this.protocols = protocols;
+        this.applicationProtocols = applicationProtocols;
+    }
+
+    /** Uses an {@link SSLContext} the caller set up (key managers, trust for client auth …). */
+    public static TlsContext of(SSLContext sslContext) {
+        return new TlsContext(Objects.requireNonNull(sslContext, "sslContext"), null, null);
+    }
+
+    /**
+     * Loads a PEM certificate chain (the server's certificate first) and its PEM private key
+     * (PKCS#8, {@code BEGIN PRIVATE KEY}: RSA, EC or EdDSA; unencrypted).
+     *
+     * @throws IllegalArgumentException naming {@code tls-cert} or {@code tls-key} when a file is
+     *     missing, unreadable, not PEM, or the key does not match the certificate
+     */
+    public static TlsContext fromPem(Path certificateChain, Path privateKey) {
+        Certificate[] chain = PemFiles.readCertificates("tls-cert", certificateChain);
+        PrivateKey key = PemFiles.readPrivateKey("tls-key", privateKey);
+        PemFiles.checkKeyMatches(key, chain[0], privateKey, certificateChain);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = new char[0];
+            store.setKeyEntry("server", key, password, chain);
+            return fromKeys(store, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("tls-key=" + privateKey + " (cannot be used with tls-cert=" + certificateChain
+                    + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Loads a key store (PKCS#12 or JKS) holding the server's key entry.
+     *
+     * @throws IllegalArgumentException naming {@code tls-keystore} when it cannot be read, the
+     *     password is wrong, or it holds no private key
+     */
+    public static TlsContext fromKeyStore(Path keyStore, char[] password) {
+        if (!Files.isReadable(keyStore)) {
+            throw new IllegalArgumentException("tls-keystore=" + keyStore + " (no such readable file)");
+        }
+        KeyStore store;
+        try {
+            store = KeyStore.getInstance(keyStore.toFile(), password);
+        } catch (IOException e) {
+            String why = e.getCause() instanceof java.security.UnrecoverableKeyException
+                    ? "wrong password" : e.getMessage();
+            throw new IllegalArgumentException("tls-keystore=" + keyStore + " (cannot be read: " + why + ")", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls-keystore=" + keyStore + " (not a PKCS#12 or JKS key store: " + e.getMessage() + ")", e);
+        }
+        try {
+            boolean hasKey = false;
+            for (var aliases = store.aliases(); aliases.hasMoreElements(); ) {
+                hasKey |= store.isKeyEntry(aliases.nextElement());
+            }
+            if (!hasKey) {
+                throw new IllegalArgumentException("tls-keystore=" + keyStore + " (holds no private key entry)");
+            }
+            return fromKeys(store, password);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls-keystore=" + keyStore + " (key entry unusable: " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static TlsContext fromKeys(KeyStore store, char[] password) throws GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, password);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return of(ctx);
+    }
+
+    /**
+     * Restricts the protocol versions, e.g. {@code "TLSv1.3"} (default: the JDK's enabled set,
+     * TLS 1.3 and 1.2).
+     */
+    public TlsContext withProtocols(String... versions) {
+        String[] supported = sslContext.getSupportedSSLParameters().getProtocols();
+        for (String v : versions) {
+            if (!Arrays.asList(supported).contains(v)) {
+                throw new IllegalArgumentException("tls-protocols=" + v + " (supported: " + String.join(", ", supported) + ")");
+            }
+        }
+        return new TlsContext(sslContext, versions.clone(), applicationProtocols);
+    }
+
+    /** ALPN protocols this server speaks, in preference order, e.g. {@code "http/1.1"}. */
+    public TlsContext withApplicationProtocols(String... names) {
+        return new TlsContext(sslContext, protocols, names.clone());
+    }
+
+    /** The JDK context behind this one. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** A factory whose handlers speak TLS to the peer and plaintext to {@code inner}'s handlers. */
+    public HandlerFactory wrap(HandlerFactory inner) {
+        Objects.requireNonNull(inner, "inner");
+        return connection -> new TlsConnection(this, connection, inner);
+    }
+
+    /** A server-mode engine for one connection. */
+    SSLEngine newServerEngine(InetSocketAddress peer) {
+        SSLEngine engine = peer == null ? sslContext.createSSLEngine()
+                : sslContext.createSSLEngine(peer.getHostString(), peer.getPort());
+        engine.setUseClientMode(false);
+        SSLParameters p = engine.getSSLParameters();
+        if (protocols != null) {
+            p.setProtocols(protocols);
+        }
+        if (applicationProtocols != null) {
+            p.setApplicationProtocols(applicationProtocols);
+        }
+        engine.setSSLParameters(p);
+        return engine;
+    }
+}
