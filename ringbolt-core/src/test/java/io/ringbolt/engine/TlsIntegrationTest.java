@@ -183,4 +183,26 @@ class TlsIntegrationTest {
             }
         }
     }
+
+    /** Decrypted bytes a handler never consumes are bounded like the engine's kept input. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aHandlerThatNeverConsumesIsClosedWithOverflow(Backend backend) throws Exception {
+        Recorder rec = new Recorder(c -> (conn, data) -> 0);
+        try (Engine engine = TestEngines.loopback(backend, serverTls().wrap(rec)).start();
+             SSLSocket s = connect(engine, "TLSv1.3")) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    byte[] block = new byte[64 * 1024];
+                    for (int i = 0; i < 256; i++) { // 16 MiB, twice the bound
+                        s.getOutputStream().write(block);
+                    }
+                } catch (IOException expected) {
+                    // the server gave up on this connection
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            assertThat(rec.awaitClose(WAIT).reason()).isEqualTo(CloseReason.OVERFLOW);
+            writer.get(30, TimeUnit.SECONDS);
+        }
+    }
 }

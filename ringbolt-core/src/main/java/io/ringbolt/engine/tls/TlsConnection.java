@@ -43,6 +43,11 @@ import java.util.Objects;
 final class TlsConnection implements Connection, ConnectionHandler {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine.tls");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * Decrypted bytes a handler may leave unconsumed before the connection is closed with
+     * {@link CloseReason#OVERFLOW}: the engine's default max-receive-buffer.
+     */
+    private static final int MAX_KEPT_PLAINTEXT = 8 * 1024 * 1024;
     /** Staged plaintext buffers bigger than this are dropped once flushed. */
     private static final int RETAIN_OUT_BYTES = 256 * 1024;
     private static final ThreadLocal<ByteBuffer[]> NET_OUT = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
@@ -220,7 +225,12 @@ final class TlsConnection implements Connection, ConnectionHandler {
             case BUFFER_OVERFLOW -> {
                 if (dst.position() > 0) {
                     deliver();
-                    if (appIn.position() > 0) {
+                    if (appIn != null && appIn.position() > 0) {
+                        if (appIn.position() + appBytes > MAX_KEPT_PLAINTEXT) {
+                            failure = CloseReason.OVERFLOW; // the handler keeps more than it may
+                            raw.abort();
+                            return false;
+                        }
                         appIn = grow(appIn, appIn.position() + appBytes);
                     }
                 } else {
