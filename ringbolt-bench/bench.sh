@@ -10,6 +10,9 @@
 #   memory  server RSS with 10,000 and 50,000 idle keep-alive connections
 #   alloc   Ringbolt heap allocation per request in steady state
 #   jmh     JMH micro-benchmarks of the engine's building blocks
+#   tls     HTTPS /plaintext keep-alive and churn (a TLS handshake every 10 requests): Ringbolt
+#           on both backends and Netty epoll, all on the JDK's SSLEngine, and nginx on OpenSSL
+#           (not part of the default run: `./ringbolt bench tls`)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -126,6 +129,49 @@ command -v gcc >/dev/null || die "gcc not found (apt-get install gcc)"
 [ -d "$BENCH_DIR/target/classes" ] && [ -d "$BENCH_DIR/target/lib" ] \
   || die "ringbolt-bench is not built (run ./ringbolt bench, or mvn -DskipTests package)"
 
+# Load generators and peers come from Debian's packages; install what the chosen profiles need
+# and this machine lacks (as root, without starting any service the packages bring).
+ensure_packages() {
+  local want=() p tool
+  for p in "${PROFILES[@]}"; do
+    case "$p" in
+      http) want+=(wrk:wrk nginx:nginx h2load:nghttp2-client curl:curl) ;;
+      tls) want+=(wrk:wrk nginx:nginx openssl:openssl curl:curl) ;;
+      memory) want+=(nginx:nginx curl:curl) ;;
+      alloc) want+=(wrk:wrk curl:curl) ;;
+    esac
+  done
+  want+=(matplotlib:python3-matplotlib)
+  local missing=()
+  for p in "${want[@]}"; do
+    tool="${p%%:*}"
+    if [ "$tool" = matplotlib ]; then
+      /usr/bin/python3 -c 'import matplotlib' 2>/dev/null && continue
+    else
+      command -v "$tool" >/dev/null && continue
+    fi
+    [[ " ${missing[*]} " == *" ${p#*:} "* ]] || missing+=("${p#*:}")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    warn "missing packages ${missing[*]} and no root apt-get to install them; the profiles that need them will say so"
+    return 0
+  fi
+  step "install ${missing[*]}"
+  local policy=/usr/sbin/policy-rc.d added_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && added_policy=1   # no service starts
+  fi
+  { timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq \
+      --no-install-recommends "${missing[@]}"; } >>"$OUT/harness.log" 2>&1 \
+    || warn "apt-get install ${missing[*]} failed (see $OUT/harness.log)"
+  [ "$added_policy" = 1 ] && rm -f "$policy"
+  # A package whose service started anyway (no policy-rc.d support) must not stay up.
+  pgrep -x nginx >/dev/null && [ -f /run/nginx.pid ] && nginx -s stop 2>/dev/null
+  return 0
+}
+ensure_packages
+
 # A Python that has matplotlib draws the charts; any Python 3 writes the tables.
 PYTHON=""
 for py in /usr/bin/python3 python3; do
@@ -164,6 +210,17 @@ for profile in "${PROFILES[@]}"; do
       mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_alloc_profile echo "${list[@]}"
       mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
     jmh) run_jmh_profile ;;
+    tls)
+      command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+      TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TLS_KEY" -out "$TLS_CERT" \
+        -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>>"$OUT/harness.log" || die "openssl could not make a certificate"
+      # Every window opens 256 new connections, and 256 handshakes take a good part of a
+      # second on one core: 3-second warm-up windows and 5-second measured ones amortise them.
+      saved=("${HTTP_SCENARIOS[@]}"); saved_duration=$HTTP_DURATION_S
+      HTTP_SCENARIOS=(plaintext churn); HTTP_DURATION_S=5; WARMUP_WINDOW_S=3
+      mapfile -t list < <(filter_servers "${TLS_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
+      HTTP_SCENARIOS=("${saved[@]}"); HTTP_DURATION_S=$saved_duration; WARMUP_WINDOW_S=1 ;;
     *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
   esac
 done

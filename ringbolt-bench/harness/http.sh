@@ -35,6 +35,7 @@ run_http_profile() {
     name="${servers[$i]}"
     port=$((PORT_BASE + 20 + i))
     step "http: start $name on :$port"
+    set_scheme "$name"
     if ! start_server http "$name" "$port"; then
       warn "http: $name unavailable: $SERVER_FAIL"
       unavailable[$name]=1
@@ -50,6 +51,7 @@ run_http_profile() {
       [ -z "${unavailable[$name]:-}" ] || continue
       SERVER_PID=${pid_of[$name]}
       port=${port_of[$name]}
+      set_scheme "$name"
       kill -0 "$SERVER_PID" 2>/dev/null || die "http: $name died while idle (log: $OUT/logs/http-$name-r1.log)"
       wait_quiet "$QUIET_WAIT_S"
       if [ "$round" = 1 ]; then
@@ -76,6 +78,11 @@ run_http_profile() {
     step "http: stop $name"
     stop_pid "${pid_of[$name]}"
   done
+}
+
+# set_scheme NAME: servers named *+tls speak HTTPS; every client request uses HTTP_SCHEME.
+set_scheme() {
+  if [[ "$1" == *+tls ]]; then HTTP_SCHEME=https; else HTTP_SCHEME=http; fi
 }
 
 # http_measure NAME PORT SCENARIO ROUND: warm-up run, then the measured run with the server's
@@ -126,7 +133,7 @@ http_window() {
 
 # http_load SCENARIO PORT DURATION_S: runs the client pinned to CLIENT_CPU; prints a result line.
 http_load() {
-  local sc="$1" port="$2" dur="$3" url="http://127.0.0.1:$2" script args=() out limit
+  local sc="$1" port="$2" dur="$3" url="${HTTP_SCHEME:-http}://127.0.0.1:$2" script args=() out limit
   limit=$(awk -v d="$dur" 'BEGIN {printf "%d", d + 30}')
   if [ "$sc" = rate ]; then
     http_rate "$port" "$dur" "$limit"

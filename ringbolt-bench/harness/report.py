@@ -16,7 +16,7 @@ import statistics
 import sys
 from collections import OrderedDict, defaultdict
 
-REFERENCES = ("ringbolt-io_uring", "ringbolt-nio")
+REFERENCES = ("ringbolt-io_uring", "ringbolt-nio", "ringbolt-io_uring+tls", "ringbolt-nio+tls")
 
 
 def parse(path):

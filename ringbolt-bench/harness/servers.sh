@@ -13,6 +13,9 @@ NETTY_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=
 
 ECHO_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll netty-nio)
 HTTP_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll netty-nio nginx c-epoll)
+# HTTPS: the same servers behind TLS (Ringbolt and Netty on the JDK's SSLEngine, nginx on
+# OpenSSL), with the certificate the tls profile makes (TLS_CERT, TLS_KEY).
+TLS_SERVERS_ALL=(ringbolt-io_uring+tls ringbolt-nio+tls netty-epoll+tls nginx+tls)
 
 ringbolt_module_path() {
   echo "$ROOT/ringbolt-server/target/ringbolt-server-0.1.0-SNAPSHOT.jar:$ROOT/ringbolt-server/target/lib"
@@ -23,22 +26,23 @@ bench_class_path() {
 
 # server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http.
 server_cmd() {
-  local kind="$1" name="$2" port="$3"
+  local kind="$1" name="${2%+tls}" port="$3" tls=()
   local pin=(taskset -c "$SERVER_CPU")
+  [ "$name" != "$2" ] && tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
   case "$name" in
     ringbolt-*)
       local backend="${name#ringbolt-}" sub=echo
       [ "$kind" = http ] && sub=serve
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${RINGBOLT_FLAGS[@]}" ${RINGBOLT_EXTRA_OPTS:-}
         -p "$(ringbolt_module_path)" -m io.ringbolt.server/io.ringbolt.server.Main
-        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1) ;;
+        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${tls[@]}") ;;
     netty-*)
       local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
       [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
-        -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1) ;;
+        -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1 "${tls[@]}") ;;
     nginx)
-      nginx_config "$port"
+      nginx_config "$port" "${#tls[@]}"
       SERVER_CMD=("${pin[@]}" nginx -p "$SCRATCH/nginx-$port" -c "$SCRATCH/nginx-$port/nginx.conf") ;;
     c-epoll)
       SERVER_CMD=("${pin[@]}" "$NATIVE/http_ceiling" --port "$port") ;;
@@ -46,11 +50,16 @@ server_cmd() {
   esac
 }
 
-# nginx_config PORT: writes a one-worker, no-master nginx config into the scratch dir.
+# nginx_config PORT [TLS]: writes a one-worker, no-master nginx config into the scratch dir;
+# a non-zero TLS makes the listener HTTPS with the tls profile's certificate.
 nginx_config() {
-  local dir="$SCRATCH/nginx-$1"
+  local dir="$SCRATCH/nginx-$1" ssl=""
   mkdir -p "$dir/logs" "$dir/tmp"
-  sed -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
+  if [ "${2:-0}" != 0 ]; then
+    ssl=" ssl; ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3"
+  fi
+  sed -e "s#@PORT@ backlog=8192#@PORT@ backlog=8192$ssl#" -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" \
+    "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
 }
 
 # probe KIND PORT: one request/echo. Returns 0 for a correct answer, 1 when nothing answers
@@ -61,11 +70,11 @@ probe() {
     "$NATIVE/echo_load" --probe --port "$port" >/dev/null 2>&1
     return $?
   fi
-  body="$(curl -s --max-time 2 "http://127.0.0.1:$port/plaintext" 2>/dev/null)"
+  body="$(curl -sk --max-time 2 "${HTTP_SCHEME:-http}://127.0.0.1:$port/plaintext" 2>/dev/null)"
   rc=$?
   [ $rc = 0 ] && [ "$body" = "Hello, World!" ] && return 0
   case $rc in
-    7|28|52|56) return 1 ;;   # refused, timeout, empty reply, reset: not ready yet
+    7|28|35|52|56) return 1 ;;   # refused, timeout, TLS not up yet, empty reply, reset: not ready yet
     *) PROBE_ANSWER="curl exit $rc, body '${body:0:60}'"; return 2 ;;
   esac
 }

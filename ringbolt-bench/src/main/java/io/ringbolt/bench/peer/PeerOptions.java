@@ -2,15 +2,18 @@ package io.ringbolt.bench.peer;
 
 /**
  * Command line of a peer server: {@code --transport nio|epoll|io_uring --port N [--host H]
- * [--threads T]}. Deliberately tiny so the peers have no dependency beyond Netty.
+ * [--threads T] [--tls-cert PEM --tls-key PEM]}. Deliberately tiny so the peers have no
+ * dependency beyond Netty.
  */
-record PeerOptions(NettyTransport transport, String host, int port, int threads) {
+record PeerOptions(NettyTransport transport, String host, int port, int threads, String tlsCert, String tlsKey) {
 
     static PeerOptions parse(String[] args) {
         NettyTransport transport = NettyTransport.NIO;
         String host = "127.0.0.1";
         int port = 8080;
         int threads = 1;
+        String tlsCert = null;
+        String tlsKey = null;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             if (i + 1 >= args.length) {
@@ -22,13 +25,18 @@ record PeerOptions(NettyTransport transport, String host, int port, int threads)
                 case "--host" -> host = value;
                 case "--port" -> port = Integer.parseInt(value);
                 case "--threads" -> threads = Integer.parseInt(value);
+                case "--tls-cert" -> tlsCert = value;
+                case "--tls-key" -> tlsKey = value;
                 default -> throw new IllegalArgumentException("unknown option " + key
-                        + " (expected --transport, --host, --port, --threads)");
+                        + " (expected --transport, --host, --port, --threads, --tls-cert, --tls-key)");
             }
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads=" + threads + " (expected >= 1)");
         }
-        return new PeerOptions(transport, host, port, threads);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        return new PeerOptions(transport, host, port, threads, tlsCert, tlsKey);
     }
 }
