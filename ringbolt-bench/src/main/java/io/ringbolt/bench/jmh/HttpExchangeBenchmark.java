@@ -57,10 +57,7 @@ public class HttpExchangeBenchmark {
         handler.onOpen(connection);
         byte[] one = ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         arena = Arena.ofConfined();
-        input = arena.allocate((long) one.length * PIPELINE);
-        for (int i = 0; i < PIPELINE; i++) {
-            MemorySegment.copy(MemorySegment.ofArray(one), 0, input, (long) i * one.length, one.length);
-        }
+        input = Pipelined.repeat(arena, one, PIPELINE);
         inputLength = one.length * PIPELINE;
     }
 

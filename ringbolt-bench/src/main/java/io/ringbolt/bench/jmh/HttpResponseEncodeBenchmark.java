@@ -73,10 +73,7 @@ public class HttpResponseEncodeBenchmark {
         byte[] one = ("GET /r HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" + acceptEncoding + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         arena = Arena.ofConfined();
-        input = arena.allocate((long) one.length * PIPELINE);
-        for (int i = 0; i < PIPELINE; i++) {
-            MemorySegment.copy(MemorySegment.ofArray(one), 0, input, (long) i * one.length, one.length);
-        }
+        input = Pipelined.repeat(arena, one, PIPELINE);
         inputLength = one.length * PIPELINE;
         checkAnswers();
     }
