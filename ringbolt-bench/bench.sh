@@ -21,6 +21,7 @@
 #   --no-doc             do not rewrite BENCHMARKS.md and docs/benchmarks/*.png (full runs
 #                        rewrite them; quick runs never do)
 # Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1),
+#   BENCH_ECHO_CONNS (echo connection counts, default "1 64 512"),
 #   JMH_FILTER (a JMH benchmark regexp, default io.ringbolt.bench.jmh).
 #
 # Every process started here is pinned, bounded by a timeout and stopped on exit; all load
@@ -77,7 +78,7 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 READY_TIMEOUT_S=20
 QUIET_PCT=25
 NOISE_RETRY_PCT=20
-ECHO_CONNS=(1 64 512)
+read -r -a ECHO_CONNS <<<"${BENCH_ECHO_CONNS:-1 64 512}"
 ECHO_SIZE=64
 HTTP_CONNS=256
 HTTP_PIPELINE_DEPTH=16

@@ -132,6 +132,21 @@ class WriteTimeoutIntegrationTest {
         }
     }
 
+    /** The write timer costs nothing where the peer keeps up: no timer is armed at all. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aPeerThatKeepsUpNeverCostsATimer(Backend backend) throws Exception {
+        Recorder rec = Recorder.echo();
+        try (Engine engine = TestEngines.loopback(backend, rec).writeTimeout(Duration.ofSeconds(30)).start();
+             Socket s = Clients.connect(TestEngines.address(engine))) {
+            for (int i = 0; i < 200; i++) {
+                Clients.assertEcho(s, Payloads.random(1024, i));
+            }
+            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
+            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor").isZero();
+        }
+    }
+
     /** A client with a small receive window, so the server's output stalls quickly. */
     private static Socket smallWindowClient(Engine engine) throws IOException {
         Socket s = new Socket();

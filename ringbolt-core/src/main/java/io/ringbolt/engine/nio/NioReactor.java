@@ -87,6 +87,11 @@ final class NioReactor extends AbstractReactor {
     }
 
     @Override
+    protected boolean sendsCompleteInFlush() {
+        return true; // NIO writes to the socket in the flush step
+    }
+
+    @Override
     protected void wakeup() {
         selector.wakeup();
     }

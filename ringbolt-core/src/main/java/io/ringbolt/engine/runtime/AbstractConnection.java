@@ -47,8 +47,10 @@ public abstract class AbstractConnection implements Connection {
     int registryIndex = -1;
     private long lastActivityNs;
     private TimerQueue.Timer idleTimer;
-    /** Created at the first send and reused; pending only while output may be stuck. */
+    /** Created when output first stays pending past a poll, then reused; pending only while output may be stuck. */
     private TimerQueue.Timer writeTimer;
+    /** On the reactor's send watch list for this iteration. */
+    private boolean sendWatched;
     /** When pending output last moved: a send started with nothing in flight, or bytes were sent. */
     private long sendProgressNs;
     private volatile Object attachment;
@@ -224,6 +226,7 @@ public abstract class AbstractConnection implements Connection {
                 finishClose(closingReason);
             }
         } else if (!out.isEmpty()) {
+            watchSend(); // a partial send: the rest may stall
             startSend();
         }
     }
@@ -335,22 +338,38 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
-    /**
-     * A send starts with nothing in flight: output is moving as of now. Arms the write timer
-     * unless it is pending already; it is not cancelled when the output drains but disarms when
-     * it fires and finds nothing pending, so a busy connection re-arms it at most once per
-     * timeout period, not once per send.
-     */
+    /** A send starts with nothing in flight: output is moving as of now. */
     private void watchSendProgress() {
-        long timeoutNs = reactor.writeTimeoutNs;
-        if (timeoutNs == 0) {
+        if (reactor.writeTimeoutNs != 0) {
+            sendProgressNs = reactor.nanoTime();
+            watchSend();
+        }
+    }
+
+    /** Asks the reactor to look at this connection's output after its poll (see armWriteTimerIfPending). */
+    private void watchSend() {
+        if (!sendWatched && reactor.writeTimeoutNs != 0 && (writeTimer == null || !writeTimer.isPending())) {
+            sendWatched = true;
+            reactor.watchSend(this);
+        }
+    }
+
+    /**
+     * After a poll: output still pending gets the write timer, unless it is armed already. It is
+     * not cancelled when the output drains but disarms when it fires and finds nothing pending,
+     * so a connection with a slow peer re-arms it at most once per timeout period, and one whose
+     * sends complete within the poll never arms it.
+     */
+    final void armWriteTimerIfPending() {
+        sendWatched = false;
+        if (state == CLOSED || (out.isEmpty() && !sendInFlight())) {
             return;
         }
-        sendProgressNs = reactor.nanoTime();
+        long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;
         if (writeTimer == null) {
-            writeTimer = reactor.timers().schedule(sendProgressNs + timeoutNs, this::checkSendProgress);
+            writeTimer = reactor.timers().schedule(deadlineNs, this::checkSendProgress);
         } else if (!writeTimer.isPending()) {
-            reactor.timers().reschedule(writeTimer, sendProgressNs + timeoutNs);
+            reactor.timers().reschedule(writeTimer, deadlineNs);
         }
     }
 

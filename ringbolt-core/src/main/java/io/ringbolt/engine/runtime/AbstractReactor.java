@@ -71,6 +71,8 @@ public abstract class AbstractReactor implements Reactor {
     private int openCount;
     private AbstractConnection[] flushQueue = new AbstractConnection[64];
     private int flushCount;
+    private AbstractConnection[] sendWatch = new AbstractConnection[64];
+    private int sendWatchCount;
 
     private boolean draining;
     private boolean drainClean = true;
@@ -100,6 +102,15 @@ public abstract class AbstractReactor implements Reactor {
      * negative: until woken), then dispatches every event that arrived.
      */
     protected abstract void poll(long timeoutNs) throws Exception;
+
+    /**
+     * True when {@link #flushAll()}'s sends happen at once (NIO writes in the flush step), so
+     * what is still pending is known before the poll; false when they are only submitted by the
+     * poll (io_uring). Decides when the send watch list is looked at.
+     */
+    protected boolean sendsCompleteInFlush() {
+        return false;
+    }
 
     /** Makes a sleeping {@link #poll} return. Any thread; must not block. */
     protected abstract void wakeup();
@@ -188,8 +199,12 @@ public abstract class AbstractReactor implements Reactor {
                     }
                 }
                 flushAll();
+                if (sendsCompleteInFlush()) {
+                    checkSendWatch();
+                }
                 poll(pollTimeoutNs());
                 SLEEPING.setOpaque(this, false);
+                checkSendWatch();
             }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed; closing its connections", t);
@@ -217,6 +232,12 @@ public abstract class AbstractReactor implements Reactor {
             return 0;
         }
         long deadline = timers.nextDeadlineNs();
+        if (sendWatchCount > 0) {
+            // Sends submitted by this poll that do not complete in it get their write timer
+            // only after it returns, so it must return by then. A send that completes inline
+            // ends the wait before the kernel arms any timeout, so this costs nothing then.
+            deadline = Math.min(deadline, nowNs + writeTimeoutNs);
+        }
         if (draining) {
             deadline = Math.min(deadline, openCount == 0 ? nowNs + TimeUnit.MILLISECONDS.toNanos(10) : drainDeadlineNs);
         }
@@ -308,6 +329,11 @@ public abstract class AbstractReactor implements Reactor {
         return st;
     }
 
+    /** Timers queued on this reactor, cancelled ones included until dropped. Reactor thread (diagnostics, tests). */
+    public final int queuedTimerCount() {
+        return timers.size();
+    }
+
     /** The reactor's timer queue, for backend and connection timers. Reactor thread only. */
     protected final TimerQueue timers() {
         return timers;
@@ -390,6 +416,27 @@ public abstract class AbstractReactor implements Reactor {
             flushQueue = Arrays.copyOf(flushQueue, flushCount * 2);
         }
         flushQueue[flushCount++] = c;
+    }
+
+    /**
+     * A send started on {@code c}: once this iteration's poll is over, {@code c} gets its write
+     * timer if the output is still pending. Most sends complete within that poll, so a
+     * connection whose peer keeps up never holds a timer.
+     */
+    final void watchSend(AbstractConnection c) {
+        if (sendWatchCount == sendWatch.length) {
+            sendWatch = Arrays.copyOf(sendWatch, sendWatchCount * 2);
+        }
+        sendWatch[sendWatchCount++] = c;
+    }
+
+    private void checkSendWatch() {
+        for (int i = 0; i < sendWatchCount; i++) {
+            AbstractConnection c = sendWatch[i];
+            sendWatch[i] = null;
+            c.armWriteTimerIfPending();
+        }
+        sendWatchCount = 0;
     }
 
     private void flushAll() {
