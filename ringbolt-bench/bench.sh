@@ -19,7 +19,8 @@
 #   --servers a,b,...    restrict the contenders (names as in the result tables)
 #   --out DIR            results directory (default bench-results/<timestamp>)
 #   --no-doc             do not rewrite BENCHMARKS.md and docs/benchmarks/*.png (full runs
-#                        rewrite them; quick runs never do)
+#                        rewrite them; quick runs, runs of chosen profiles and runs with
+#                        --servers never do)
 # Environment: BENCH_PORT_BASE (default 19100), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1),
 #   BENCH_ECHO_CONNS (echo connection counts, default "1 64 512"),
 #   JMH_FILTER (a JMH benchmark regexp, default io.ringbolt.bench.jmh).
@@ -50,6 +51,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# Only a full run (every default profile, every server) describes the product in BENCHMARKS.md.
+if [ ${#PROFILES[@]} -gt 0 ] || [ -n "$SERVERS_CSV" ]; then WRITE_DOC=0; fi
 if [ ${#PROFILES[@]} -eq 0 ]; then
   if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh); fi
 fi
