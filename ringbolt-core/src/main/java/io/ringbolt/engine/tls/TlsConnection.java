@@ -33,9 +33,9 @@ import java.util.Objects;
  * sees {@link CloseReason#ERROR}. Delegated handshake tasks (signatures) run on the reactor
  * thread.
  *
- * <p>Buffers are per connection and allocated on first use: about 16 KiB each for received
- * records and for decrypted bytes, plus the staged plaintext; one record-sized output buffer is
- * shared per reactor thread.
+ * <p>Records are unwrapped from and into buffers shared by the reactor thread's connections;
+ * a connection keeps a buffer of its own only for an incomplete record or for plaintext its
+ * handler left unconsumed, plus the plaintext staged between a write and its flush.
  *
  * <p>Reactor thread, except the {@link Connection} methods documented as any-thread, which hop
  * onto it as the engine's do.
@@ -50,7 +50,19 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private static final int MAX_KEPT_PLAINTEXT = 8 * 1024 * 1024;
     /** Staged plaintext buffers bigger than this are dropped once flushed. */
     private static final int RETAIN_OUT_BYTES = 256 * 1024;
-    private static final ThreadLocal<ByteBuffer[]> NET_OUT = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    /**
+     * Record-sized buffers shared by the connections of one reactor thread: received records
+     * are unwrapped from and into these, and only what must outlive the pump (an incomplete
+     * record, plaintext the handler left unconsumed) is copied into a buffer of the connection's
+     * own. An idle TLS connection holds no buffer. One pump runs at a time per thread.
+     */
+    private static final class Scratch {
+        ByteBuffer netIn;
+        ByteBuffer appIn;
+        ByteBuffer netOut;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final Connection raw;
     private final SSLEngine engine;
@@ -60,9 +72,9 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private final int packetBytes;
     private final int appBytes;
 
-    /** Received record bytes not yet unwrapped (write mode). */
+    /** Received record bytes not yet unwrapped (write mode); the thread's scratch during a pump. */
     private ByteBuffer netIn;
-    /** Decrypted bytes the handler has not consumed (write mode). */
+    /** Decrypted bytes the handler has not consumed (write mode); the thread's scratch during a pump. */
     private ByteBuffer appIn;
     /** Plaintext staged by the handler since the last flush (write mode). */
     private ByteBuffer appOut;
@@ -174,8 +186,20 @@ final class TlsConnection implements Connection, ConnectionHandler {
             fail(e);
         } finally {
             pumping = false;
+            keepOwnCopies();
         }
         raw.flush();
+    }
+
+    /** After a pump: what is left in the thread's scratch buffers moves into this connection's own. */
+    private void keepOwnCopies() {
+        Scratch s = SCRATCH.get();
+        if (netIn != null && (netIn == s.netIn || netIn.position() == 0)) {
+            netIn = netIn.position() == 0 ? null : copyOf(netIn, packetBytes);
+        }
+        if (appIn != null && (appIn == s.appIn || appIn.position() == 0)) {
+            appIn = appIn.position() == 0 ? null : copyOf(appIn, appBytes);
+        }
     }
 
     private void pumpOnce() throws SSLException {
@@ -261,7 +285,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         ByteBuffer out = netOut();
         SSLEngineResult r = engine.wrap(src, out);
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            NET_OUT.get()[0] = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
+            SCRATCH.get().netOut = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
             return true;
         }
         out.flip();
@@ -395,7 +419,13 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private ByteBuffer netIn(int more) {
         ByteBuffer b = netIn;
         if (b == null) {
-            b = ByteBuffer.allocate(Math.max(packetBytes, more));
+            Scratch s = SCRATCH.get();
+            b = s.netIn;
+            if (b == null || b.capacity() < Math.max(packetBytes, more)) {
+                b = ByteBuffer.allocate(Math.max(packetBytes, more));
+                s.netIn = b;
+            }
+            b.clear();
         } else if (b.remaining() < more) {
             b = grow(b, b.position() + more);
         }
@@ -405,19 +435,34 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     private ByteBuffer appIn() {
         if (appIn == null) {
-            appIn = ByteBuffer.allocate(appBytes);
+            Scratch s = SCRATCH.get();
+            ByteBuffer b = s.appIn;
+            if (b == null || b.capacity() < appBytes) {
+                b = ByteBuffer.allocate(appBytes);
+                s.appIn = b;
+            }
+            appIn = b.clear();
         }
         return appIn;
     }
 
     private ByteBuffer netOut() {
-        ByteBuffer[] holder = NET_OUT.get();
-        ByteBuffer b = holder[0];
+        Scratch s = SCRATCH.get();
+        ByteBuffer b = s.netOut;
         if (b == null || b.capacity() < packetBytes) {
             b = ByteBuffer.allocate(packetBytes);
-            holder[0] = b;
+            s.netOut = b;
         }
         return b.clear();
+    }
+
+    /** A buffer of this connection's own holding {@code b}'s bytes, with room to grow. */
+    private static ByteBuffer copyOf(ByteBuffer b, int minCapacity) {
+        ByteBuffer own = ByteBuffer.allocate(Math.max(minCapacity, b.position()));
+        b.flip();
+        own.put(b);
+        b.clear();
+        return own;
     }
 
     private static ByteBuffer grow(ByteBuffer b, int atLeast) {
