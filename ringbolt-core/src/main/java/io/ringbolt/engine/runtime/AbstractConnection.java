@@ -333,16 +333,9 @@ public abstract class AbstractConnection implements Connection {
     final void runFlush() {
         flushScheduled = false;
         if (state != CLOSED && !out.isEmpty() && !sendInFlight()) {
-            watchSendProgress();
-            startSend();
-        }
-    }
-
-    /** A send starts with nothing in flight: output is moving as of now. */
-    private void watchSendProgress() {
-        if (reactor.writeTimeoutNs != 0) {
-            sendProgressNs = reactor.nanoTime();
+            sendProgressNs = reactor.nanoTime(); // a send starts with nothing in flight: output moves as of now
             watchSend();
+            startSend();
         }
     }
 
@@ -362,7 +355,7 @@ public abstract class AbstractConnection implements Connection {
      */
     final void armWriteTimerIfPending() {
         sendWatched = false;
-        if (state == CLOSED || (out.isEmpty() && !sendInFlight())) {
+        if (!outputPending()) {
             return;
         }
         long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;
@@ -374,8 +367,8 @@ public abstract class AbstractConnection implements Connection {
     }
 
     private void checkSendProgress() {
-        if (state == CLOSED || (out.isEmpty() && !sendInFlight())) {
-            return; // nothing pending: disarmed until the next send starts
+        if (!outputPending()) {
+            return; // disarmed until the next send starts
         }
         long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;
         if (System.nanoTime() - deadlineNs >= 0) {
@@ -385,6 +378,10 @@ public abstract class AbstractConnection implements Connection {
         } else {
             reactor.timers().reschedule(writeTimer, deadlineNs);
         }
+    }
+
+    private boolean outputPending() {
+        return state != CLOSED && (!out.isEmpty() || sendInFlight());
     }
 
     @Override

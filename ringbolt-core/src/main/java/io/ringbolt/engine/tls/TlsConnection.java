@@ -69,6 +69,8 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private final ConnectionHandler inner;
     private final ByteView view = new ByteView();
     private final Runnable resumeTask = this::resume;
+    /** This reactor thread's scratch buffers (the handler factory runs on the connection's reactor thread). */
+    private final Scratch scratch = SCRATCH.get();
     private final int packetBytes;
     private final int appBytes;
 
@@ -193,7 +195,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     /** After a pump: what is left in the thread's scratch buffers moves into this connection's own. */
     private void keepOwnCopies() {
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch;
         if (netIn != null && (netIn == s.netIn || netIn.position() == 0)) {
             netIn = netIn.position() == 0 ? null : copyOf(netIn, packetBytes);
         }
@@ -285,7 +287,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         ByteBuffer out = netOut();
         SSLEngineResult r = engine.wrap(src, out);
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            SCRATCH.get().netOut = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
+            scratch.netOut = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
             return true;
         }
         out.flip();
@@ -296,6 +298,13 @@ final class TlsConnection implements Connection, ConnectionHandler {
             onHandshakeFinished();
         }
         return r.getStatus() == SSLEngineResult.Status.OK && (r.bytesProduced() > 0 || r.bytesConsumed() > 0);
+    }
+
+    /** After closeOutbound: wraps what the engine still has to say (close_notify or an alert). */
+    private void wrapClosingMessages() throws SSLException {
+        for (int i = 0; i < 4 && !engine.isOutboundDone() && wrap(EMPTY); i++) {
+            // a few records at most
+        }
     }
 
     private void onHandshakeFinished() {
@@ -404,10 +413,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         inboundDone = true;
         engine.closeOutbound();
         try {
-            // The alert describing the failure, if the engine has one to send.
-            for (int i = 0; i < 4 && !engine.isOutboundDone() && wrap(EMPTY); i++) {
-                // keep wrapping until the alert is out
-            }
+            wrapClosingMessages(); // the alert describing the failure, if the engine has one
         } catch (SSLException again) {
             // nothing more to send
         }
@@ -419,7 +425,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private ByteBuffer netIn(int more) {
         ByteBuffer b = netIn;
         if (b == null) {
-            Scratch s = SCRATCH.get();
+            Scratch s = scratch;
             b = s.netIn;
             if (b == null || b.capacity() < Math.max(packetBytes, more)) {
                 b = ByteBuffer.allocate(Math.max(packetBytes, more));
@@ -435,7 +441,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     private ByteBuffer appIn() {
         if (appIn == null) {
-            Scratch s = SCRATCH.get();
+            Scratch s = scratch;
             ByteBuffer b = s.appIn;
             if (b == null || b.capacity() < appBytes) {
                 b = ByteBuffer.allocate(appBytes);
@@ -447,7 +453,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
     }
 
     private ByteBuffer netOut() {
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch;
         ByteBuffer b = s.netOut;
         if (b == null || b.capacity() < packetBytes) {
             b = ByteBuffer.allocate(packetBytes);
@@ -466,20 +472,19 @@ final class TlsConnection implements Connection, ConnectionHandler {
     }
 
     private static ByteBuffer grow(ByteBuffer b, int atLeast) {
-        int capacity = Math.max(b.capacity() * 2, atLeast);
-        ByteBuffer bigger = ByteBuffer.allocate(capacity);
-        b.flip();
-        bigger.put(b);
-        return bigger;
+        return copyOf(b, Math.max(b.capacity() * 2, atLeast));
     }
 
-    private void stage(int length) {
+    /** The staging buffer, with room for {@code length} more bytes. */
+    private ByteBuffer stage(int length) {
         ByteBuffer b = appOut;
         if (b == null) {
-            appOut = ByteBuffer.allocate(Math.max(appBytes, length));
+            b = ByteBuffer.allocate(Math.max(appBytes, length));
         } else if (b.remaining() < length) {
-            appOut = grow(b, b.position() + length);
+            b = grow(b, b.position() + length);
         }
+        appOut = b;
+        return b;
     }
 
     // ---- the handler's side: a plaintext Connection ---------------------------------------------------
@@ -522,8 +527,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         if (!isOpen()) {
             return false;
         }
-        stage(length);
-        appOut.put(src, offset, length);
+        stage(length).put(src, offset, length);
         return true;
     }
 
@@ -537,8 +541,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         if (!isOpen()) {
             return false;
         }
-        stage(src.remaining());
-        appOut.put(src);
+        stage(src.remaining()).put(src);
         return true;
     }
 
@@ -551,8 +554,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
         if (!isOpen()) {
             return false;
         }
-        stage(length);
-        ByteBuffer b = appOut;
+        ByteBuffer b = stage(length);
         src.copyTo(offset, b.array(), b.arrayOffset() + b.position(), length);
         b.position(b.position() + length);
         return true;
@@ -633,9 +635,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
             try {
                 wrapStaged();
                 engine.closeOutbound();
-                for (int i = 0; i < 4 && !engine.isOutboundDone() && wrap(EMPTY); i++) {
-                    // close_notify
-                }
+                wrapClosingMessages(); // close_notify
             } catch (SSLException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + ": close_notify not sent: " + e.getMessage());
             }
@@ -661,11 +661,6 @@ final class TlsConnection implements Connection, ConnectionHandler {
     @Override
     public void attach(Object value) {
         this.attachment = value;
-    }
-
-    /** The negotiated protocol version, e.g. {@code TLSv1.3}, or null before the handshake. */
-    String protocol() {
-        return handshakeDone ? engine.getSession().getProtocol() : null;
     }
 
     @Override
