@@ -81,6 +81,15 @@ public interface Connection {
     /** Whether reading is enabled. */
     boolean isReadEnabled();
 
+    /**
+     * Presents the bytes kept from earlier {@code onData} calls (what the handler left
+     * unconsumed) to the handler again, from a task on the reactor soon after, even if the peer
+     * sends nothing more. For a handler that declined bytes while it was busy (a pipelined
+     * request behind a deferred response) and is ready now. Nothing happens if no bytes are kept
+     * or reading is disabled (re-enabling presents them anyway). Any thread.
+     */
+    void replayKeptInput();
+
     /** Flushes what was written, then closes ({@link CloseReason#LOCAL}). Any thread; idempotent. */
     void close();
 

@@ -1,5 +1,6 @@
 package io.ringbolt.engine;
 
+import io.ringbolt.buffer.MemoryBudget;
 import io.ringbolt.engine.nio.NioTransport;
 import io.ringbolt.engine.runtime.AbstractReactor;
 import io.ringbolt.engine.runtime.Transport;
@@ -169,6 +170,9 @@ public final class Engine implements AutoCloseable {
         private Duration lingerTimeout = Duration.ofSeconds(2);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private String threadNamePrefix = "ringbolt";
+        private MemoryBudget memoryBudget;
+        private long memoryBudgetBytes;
+        private FatalErrorHandler fatalErrorHandler = FatalErrorHandler.exitProcess();
         private HandlerFactory handlerFactory;
 
         private Builder() {
@@ -259,6 +263,32 @@ public final class Engine implements AutoCloseable {
         /** Thread name prefix. */
         public Builder threadNamePrefix(String value) { this.threadNamePrefix = value; return this; }
 
+        /**
+         * Bytes of unhandled input all connections may hold at once (kept input, request bodies,
+         * messages being assembled); past it the server pushes back instead of allocating.
+         * Default: {@link MemoryBudget#defaultLimitBytes} of the JVM's maximum heap.
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory-budget=" + bytes + " (must be positive)");
+            }
+            this.memoryBudgetBytes = bytes;
+            this.memoryBudget = null;
+            return this;
+        }
+
+        /** A budget shared with other engines (or {@link MemoryBudget#unlimited()}). */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.memoryBudget = Objects.requireNonNull(budget, "memory-budget");
+            return this;
+        }
+
+        /** What happens when a reactor dies; default {@link FatalErrorHandler#exitProcess()}. */
+        public Builder fatalErrorHandler(FatalErrorHandler handler) {
+            this.fatalErrorHandler = Objects.requireNonNull(handler, "fatal-error-handler");
+            return this;
+        }
+
         /** Creates each connection's handler; required when a listener is bound. */
         public Builder handler(HandlerFactory factory) { this.handlerFactory = factory; return this; }
 
@@ -266,7 +296,16 @@ public final class Engine implements AutoCloseable {
         public EngineConfig buildConfig() {
             return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
-                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix);
+                    writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix,
+                    budget(), fatalErrorHandler);
+        }
+
+        private MemoryBudget budget() {
+            if (memoryBudget == null) {
+                memoryBudget = MemoryBudget.of(memoryBudgetBytes > 0 ? memoryBudgetBytes
+                        : MemoryBudget.defaultLimitBytes(Runtime.getRuntime().maxMemory()));
+            }
+            return memoryBudget;
         }
 
         /**

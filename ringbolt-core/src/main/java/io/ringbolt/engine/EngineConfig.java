@@ -1,5 +1,7 @@
 package io.ringbolt.engine;
 
+import io.ringbolt.buffer.MemoryBudget;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +33,9 @@ import java.util.List;
  *                               destroyed by a reset (ZERO: close at once)
  * @param shutdownGrace          how long {@link Engine#close()} waits for connections to finish
  * @param threadNamePrefix       prefix of reactor and acceptor thread names
+ * @param memoryBudget           bounds the input all connections hold at once (kept input here,
+ *                               request bodies and messages in the protocols); shared by every reactor
+ * @param fatalErrorHandler      what happens when a reactor dies (default: the process exits)
  */
 public record EngineConfig(
         List<InetSocketAddress> bindAddresses,
@@ -51,7 +56,9 @@ public record EngineConfig(
         Duration writeTimeout,
         Duration lingerTimeout,
         Duration shutdownGrace,
-        String threadNamePrefix) {
+        String threadNamePrefix,
+        MemoryBudget memoryBudget,
+        FatalErrorHandler fatalErrorHandler) {
 
     /** Validates every field. */
     public EngineConfig {
@@ -92,6 +99,12 @@ public record EngineConfig(
         }
         if (threadNamePrefix == null || threadNamePrefix.isBlank()) {
             throw new IllegalArgumentException("thread-name-prefix=" + threadNamePrefix + " (must not be blank)");
+        }
+        if (memoryBudget == null) {
+            throw new IllegalArgumentException("memory-budget=null (use MemoryBudget.unlimited() for none)");
+        }
+        if (fatalErrorHandler == null) {
+            throw new IllegalArgumentException("fatal-error-handler=null");
         }
     }
 

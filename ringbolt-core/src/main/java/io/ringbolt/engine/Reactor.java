@@ -1,5 +1,7 @@
 package io.ringbolt.engine;
 
+import io.ringbolt.buffer.MemoryBudget;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -38,4 +40,10 @@ public interface Reactor extends Executor {
 
     /** Calls {@code action} for every open connection of this reactor. Reactor thread only. */
     void forEachConnection(Consumer<Connection> action);
+
+    /**
+     * The engine's memory budget, which protocol layers reserve from before they buffer input
+     * (request bodies, messages). Any thread.
+     */
+    MemoryBudget memoryBudget();
 }

@@ -34,7 +34,7 @@ class InboundBufferTest {
 
     @Test
     void appendAndDiscardWithinOneChunk() {
-        InboundBuffer in = new InboundBuffer(pool, 64 * 1024);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, MemoryBudget.unlimited());
         assertThat(in.isEmpty()).isTrue();
         assertThat(in.segment()).isNull();
         byte[] data = bytes(500, 1);
@@ -52,7 +52,7 @@ class InboundBufferTest {
 
     @Test
     void compactsInPlaceWhenTheKeptBytesStillFit() {
-        InboundBuffer in = new InboundBuffer(pool, 64 * 1024);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, MemoryBudget.unlimited());
         byte[] data = bytes(CHUNK + 200, 2);
         in.append(MemorySegment.ofArray(data), 0, 900);
         in.discard(800);
@@ -66,7 +66,7 @@ class InboundBufferTest {
 
     @Test
     void growsPastAChunkKeepingBytesContiguous() {
-        InboundBuffer in = new InboundBuffer(pool, 64 * 1024);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, MemoryBudget.unlimited());
         byte[] data = bytes(10 * CHUNK + 7, 3);
         for (int off = 0; off < data.length; off += 333) {
             assertThat(in.append(MemorySegment.ofArray(data), off, Math.min(333, data.length - off))).isTrue();
@@ -83,7 +83,7 @@ class InboundBufferTest {
 
     @Test
     void refusesToGrowPastTheLimit() {
-        InboundBuffer in = new InboundBuffer(pool, 2000);
+        InboundBuffer in = new InboundBuffer(pool, 2000, MemoryBudget.unlimited());
         byte[] data = bytes(2001, 4);
         assertThat(in.append(MemorySegment.ofArray(data), 0, 1500)).isTrue();
         assertThat(in.append(MemorySegment.ofArray(data), 1500, 501)).as("one byte over").isFalse();
@@ -95,7 +95,7 @@ class InboundBufferTest {
 
     @Test
     void discardRejectsBadCounts() {
-        InboundBuffer in = new InboundBuffer(pool, 4096);
+        InboundBuffer in = new InboundBuffer(pool, 4096, MemoryBudget.unlimited());
         in.append(MemorySegment.ofArray(new byte[10]), 0, 10);
         assertThatThrownBy(() -> in.discard(11)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> in.discard(-1)).isInstanceOf(IllegalArgumentException.class);
@@ -105,7 +105,7 @@ class InboundBufferTest {
 
     @Test
     void reusableAfterRelease() {
-        InboundBuffer in = new InboundBuffer(pool, 64 * 1024);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, MemoryBudget.unlimited());
         in.append(MemorySegment.ofArray(bytes(5000, 5)), 0, 5000);
         in.release();
         byte[] again = bytes(10, 6);

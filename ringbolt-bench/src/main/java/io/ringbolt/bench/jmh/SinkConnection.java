@@ -119,6 +119,11 @@ final class SinkConnection implements Connection {
     }
 
     @Override
+    public void replayKeptInput() {
+        // The benchmark feeds whole requests; nothing is ever kept.
+    }
+
+    @Override
     public void close() {
     }
 

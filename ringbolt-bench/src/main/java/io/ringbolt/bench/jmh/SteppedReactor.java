@@ -48,4 +48,12 @@ final class SteppedReactor implements Reactor {
     @Override
     public void forEachConnection(Consumer<Connection> action) {
     }
+
+    /** Unlimited unless a test sets one. */
+    io.ringbolt.buffer.MemoryBudget budget = io.ringbolt.buffer.MemoryBudget.unlimited();
+
+    @Override
+    public io.ringbolt.buffer.MemoryBudget memoryBudget() {
+        return budget;
+    }
 }

@@ -32,6 +32,7 @@ public abstract class AbstractConnection implements Connection {
     /** Staged output; backends send from it and report with {@link #onSendCompleted(long)}. */
     protected final OutboundBuffer out;
     private final long id;
+    private final Runnable presentTask = this::presentKeptInput;
     private ConnectionHandler handler;
     private InboundBuffer in;
     private int state = OPEN;
@@ -44,6 +45,8 @@ public abstract class AbstractConnection implements Connection {
     private boolean writable = true;
     private volatile boolean readEnabled = true;
     private boolean flushScheduled;
+    /** A task presenting kept input is queued (replayKeptInput is not re-entrant and queues one at most). */
+    private boolean replayScheduled;
     int registryIndex = -1;
     private long lastActivityNs;
     private TimerQueue.Timer idleTimer;
@@ -172,7 +175,7 @@ public abstract class AbstractConnection implements Connection {
 
     private void keep(MemorySegment segment, long offset, int length) {
         if (in == null) {
-            in = new InboundBuffer(reactor.chunkPool(), reactor.config.maxReceiveBufferBytes());
+            in = new InboundBuffer(reactor.chunkPool(), reactor.config.maxReceiveBufferBytes(), reactor.config.memoryBudget());
         }
         if (!in.append(segment, offset, length)) {
             closeNow(CloseReason.OVERFLOW, false);
@@ -406,17 +409,31 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && (eofPending || (in != null && !in.isEmpty()))) {
+                if (enabled && !replayScheduled && (eofPending || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
-                    reactor.execute(this::presentKeptInput);
+                    replayScheduled = true;
+                    reactor.execute(presentTask);
                 }
             }
         }
     }
 
+    @Override
+    public final void replayKeptInput() {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(this::replayKeptInput);
+            return;
+        }
+        if (!replayScheduled && state != CLOSED && readEnabled && (eofPending || (in != null && !in.isEmpty()))) {
+            replayScheduled = true;
+            reactor.execute(presentTask);
+        }
+    }
+
     private void presentKeptInput() {
+        replayScheduled = false;
         InboundBuffer kept = in;
         if (state == CLOSED || !readEnabled) {
             return;

@@ -179,6 +179,7 @@ public abstract class AbstractReactor implements Reactor {
         }
         started.complete(null);
         long quiesceDeadline = 0;
+        Throwable fatal = null;
         try {
             while (true) {
                 nowNs = System.nanoTime();
@@ -207,12 +208,23 @@ public abstract class AbstractReactor implements Reactor {
                 checkSendWatch();
             }
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed; closing its connections", t);
+            fatal = t;
             drainClean = false;
-            closeAll(CloseReason.SHUTDOWN);
+            try {
+                LOG.log(System.Logger.Level.ERROR, thread.getName() + " failed; closing its connections", t);
+                closeAll(CloseReason.SHUTDOWN);
+            } catch (Throwable again) {
+                t.addSuppressed(again);
+            }
         } finally {
             safeStop();
             terminated.complete(drainClean);
+        }
+        if (fatal != null) {
+            // The reactor is gone: its connections, listener share and timers with it. A process
+            // that lives on would hold the port while serving nothing; let the policy decide
+            // (by default the process exits so that a supervisor restarts it).
+            config.fatalErrorHandler().onFatalError(thread.getName(), fatal);
         }
     }
 
@@ -501,6 +513,11 @@ public abstract class AbstractReactor implements Reactor {
     /** Refreshes the loop clock after a blocking wait; backends call it when poll returns. */
     protected final void updateClock() {
         nowNs = System.nanoTime();
+    }
+
+    @Override
+    public final io.ringbolt.buffer.MemoryBudget memoryBudget() {
+        return config.memoryBudget();
     }
 
     @Override

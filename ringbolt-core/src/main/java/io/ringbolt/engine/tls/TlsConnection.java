@@ -622,6 +622,17 @@ final class TlsConnection implements Connection, ConnectionHandler {
     }
 
     @Override
+    public void replayKeptInput() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::replayKeptInput);
+            return;
+        }
+        if (innerReadEnabled && appIn != null && appIn.position() > 0) {
+            raw.reactor().execute(resumeTask);
+        }
+    }
+
+    @Override
     public void close() {
         if (!raw.reactor().inReactorThread()) {
             raw.reactor().execute(this::close);
