@@ -11,6 +11,7 @@ import io.ringbolt.http.codec.RequestHead;
 import io.ringbolt.http.codec.RequestParser;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 side of one connection: parses every complete request in the received bytes,
@@ -20,12 +21,18 @@ import java.lang.foreign.MemorySegment;
  * <p>Bytes stay where the engine received them: a head still incomplete is left unconsumed
  * and presented again; a request whose head and body are complete is handled in place. Bytes
  * are copied only when they must outlive the read: the head of a body that spans reads, a
- * body that spans reads, a request handed to a virtual thread or deferred, and the input that
- * arrives while a response is outstanding (later requests wait for it, keeping responses in
- * order). That input is kept here rather than left unconsumed in the engine: the engine only
- * presents kept bytes again after reading is paused and resumed, and toggling reads for every
- * deferred or blocking request would cost system calls even when nothing is pipelined behind
- * it; reading pauses only when the kept input grows large.
+ * body that spans reads, and a request handed to a virtual thread or deferred. Input that
+ * arrives while a response is outstanding is left to the engine, which keeps it (within the
+ * memory budget) and presents it again when the response is done ({@code replayKeptInput}),
+ * so later requests wait and responses stay in order.
+ *
+ * <p>Back-pressure runs through the pipeline: no further request is parsed while the
+ * connection's output is above its high water mark (reading pauses too), so a client that
+ * pipelines and never reads holds at most that much output and its kept input. Request bodies
+ * grow with the bytes that arrive, reserved from the engine's memory budget; when it is short,
+ * a new body gets 503 with {@code Retry-After} and a body under way pauses its connection
+ * until memory frees up (503 after {@link #BUDGET_WAIT_NS}). Bodies must arrive within the
+ * body timeout and, after a grace period, at the minimum rate, or get 408.
  *
  * <p>Reactor thread only, except where noted.
  */
@@ -33,8 +40,14 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
     private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
     private static final byte[] CRLF = {'\r', '\n'};
-    /** Input taken while a response is outstanding, above which reading pauses. */
+    /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
+    /** How often a body paused for memory tries again. */
+    private static final long BUDGET_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long a body may wait for memory before it is answered 503. */
+    static final long BUDGET_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
+    /** {@code Retry-After} of a 503 for want of memory, in seconds. */
+    private static final int BUDGET_RETRY_AFTER_SECONDS = 1;
 
     private final HttpServer server;
     private final HttpOptions options;
@@ -47,9 +60,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private final ConnectionTimer timer;
     private final Runnable completeTask = this::completeOnReactor;
     private final Runnable blockingTask = this::runBlocking;
+    private final Runnable budgetRetryTask = this::retryBody;
     private final BodyReader body;
     private final long headerTimeoutNs;
     private final long keepAliveTimeoutNs;
+    private final long bodyTimeoutNs;
+    private final long bodyRateGraceNs;
+    private final long bodyMinRate;
 
     private int phase = READ_HEAD;
     private long headStartNs;
@@ -57,11 +74,15 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private boolean shutdownRequested;
     private boolean readPausedForOutput;
     private boolean readPausedForPending;
+    private boolean readPausedForBudget;
+    /** When the current body started waiting for memory (0: not waiting). */
+    private long budgetWaitStartNs;
+    /** When the current body's head ended. */
+    private long bodyStartNs;
 
     private boolean bodyOwned;
     private ByteBuf headCopy;
     private boolean headOwned;
-    private ByteBuf pending;
 
     private boolean streaming;
     private boolean streamChunked;
@@ -77,9 +98,12 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         this.request = new HttpRequest(connection, head);
         this.response = new HttpResponse(this);
         this.timer = new ConnectionTimer(reactor, this);
-        this.body = new BodyReader(options.maxHeadBytes(), options.maxHeaderCount());
+        this.body = new BodyReader(options.maxHeadBytes(), options.maxHeaderCount(), reactor.memoryBudget());
         this.headerTimeoutNs = options.headerTimeout().toNanos();
         this.keepAliveTimeoutNs = options.keepAliveTimeout().toNanos();
+        this.bodyTimeoutNs = options.bodyTimeout().toNanos();
+        this.bodyRateGraceNs = options.bodyRateGrace().toNanos();
+        this.bodyMinRate = options.bodyMinRate();
     }
 
     // ---- engine callbacks ----------------------------------------------------------------------
@@ -95,26 +119,16 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         if (phase == CLOSED) {
             return length;
         }
-        if (phase == HANDLING || hasPending()) {
-            pending().write(data.segment(), data.segmentOffset(), length);
-            if (phase == HANDLING) {
-                if (pending.length() > PENDING_PAUSE_BYTES && !readPausedForPending) {
-                    readPausedForPending = true;
-                    applyReadState();
-                }
-            } else {
-                processPending();
+        if (phase == HANDLING) {
+            // Busy with a response: the engine keeps this input and presents it again once the
+            // response is done. Past a bound, stop reading until then.
+            if (length > PENDING_PAUSE_BYTES && !readPausedForPending) {
+                readPausedForPending = true;
+                applyReadState();
             }
-            afterInput();
-            return length;
+            return 0;
         }
-        MemorySegment segment = data.segment();
-        long base = data.segmentOffset();
-        int consumed = process(segment, base, length);
-        if (phase == HANDLING && consumed < length) {
-            pending().write(segment, base + consumed, length - consumed);
-            consumed = length;
-        }
+        int consumed = process(data.segment(), data.segmentOffset(), length);
         afterInput();
         return phase == CLOSED ? length : consumed;
     }
@@ -123,6 +137,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     public void onWritabilityChanged(Connection c, boolean writable) {
         readPausedForOutput = !writable;
         applyReadState();
+        if (writable && phase == READ_HEAD) {
+            afterInput(); // the keep-alive timer, which waited while output was stuck
+        }
     }
 
     @Override
@@ -137,7 +154,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     @Override
     public void onShutdown(Connection c) {
         shutdownRequested = true;
-        if (phase == READ_HEAD && !parser.inProgress() && !hasPending()) {
+        if (phase == READ_HEAD && !parser.inProgress()) {
             connection.close();
         } else {
             closeAfterResponse = true;
@@ -148,7 +165,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     public void onClose(Connection c, CloseReason reason) {
         phase = CLOSED;
         timer.cancel();
-        pending = null;
+        body.release();
         headCopy = null;
     }
 
@@ -178,6 +195,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         int pos = 0;
         while (pos < length) {
             if (phase == READ_HEAD) {
+                if (!connection.isWritable()) {
+                    break; // back-pressure: the next request waits until the output drains
+                }
                 int r = parser.parse(segment, base + pos, length - pos);
                 if (r == RequestParser.NEED_MORE) {
                     break;
@@ -188,7 +208,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
                 }
                 int headStart = pos;
                 pos = onHead(segment, base, headStart, pos + r, length);
-            } else if (phase == READ_BODY) {
+            } else if (phase == READ_BODY && !readPausedForBudget) {
                 pos = readBody(segment, base, pos, length);
             } else {
                 break;
@@ -252,6 +272,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
         body.start(isChunked, contentLength, limit, sink, failure);
         phase = READ_BODY;
+        bodyStartNs = reactor.nanoTime();
+        budgetWaitStartNs = 0;
         return pos;
     }
 
@@ -261,6 +283,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             case BodyReader.ERROR -> {
                 reject(body.errorStatus(), body.errorReason());
                 return length;
+            }
+            case BodyReader.NO_MEMORY -> {
+                waitForMemory();
+                return pos;
             }
             case BodyReader.DONE -> {
                 bodyOwned = body.finishInto(request);
@@ -285,7 +311,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             return;
         }
         if (request.match.route.blocking) {
-            detachRequest();
+            if (!detachRequest()) {
+                return;
+            }
             server.blockingExecutor().execute(blockingTask);
             return;
         }
@@ -355,8 +383,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             return;
         }
         complete();
-        if (phase == READ_HEAD && hasPending()) {
-            processPending();
+        if (phase == READ_HEAD) {
+            connection.replayKeptInput(); // requests pipelined behind this one
         }
         if (readPausedForPending && phase != HANDLING) {
             readPausedForPending = false;
@@ -454,30 +482,52 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         return head.method() != HttpMethod.HEAD && !HttpStatus.isBodiless(response.status);
     }
 
-    // ---- input owned by this connection --------------------------------------------------------------
+    // ---- memory ------------------------------------------------------------------------------------
 
-    private boolean hasPending() {
-        return pending != null && pending.length() > 0;
-    }
-
-    private ByteBuf pending() {
-        if (pending == null) {
-            pending = new ByteBuf(4096);
-        }
-        return pending;
-    }
-
-    private void processPending() {
-        ByteBuf p = pending;
-        int length = p.length();
-        int consumed = process(MemorySegment.ofArray(p.array()), 0, length);
-        if (phase == CLOSED || consumed >= length) {
-            p.clear();
+    /**
+     * The budget cannot hold more of this body now. A body that has nothing yet is a new one:
+     * 503 at once, so that new work is shed before work under way. One under way pauses reading
+     * (its bytes stay in the socket, pushing back on the client) and tries again shortly, up to
+     * {@link #BUDGET_WAIT_NS}; then it is answered 503 too, which frees what it held.
+     */
+    private void waitForMemory() {
+        long now = reactor.nanoTime();
+        if (!body.hasReceived() || (budgetWaitStartNs != 0 && now - budgetWaitStartNs >= BUDGET_WAIT_NS)) {
+            rejectForMemory();
             return;
         }
-        System.arraycopy(p.array(), consumed, p.array(), 0, length - consumed);
-        p.setLength(length - consumed);
+        if (budgetWaitStartNs == 0) {
+            budgetWaitStartNs = now;
+        }
+        if (!readPausedForBudget) {
+            readPausedForBudget = true;
+            applyReadState();
+            reactor.schedule(BUDGET_RETRY_NS, TimeUnit.NANOSECONDS, budgetRetryTask);
+        }
     }
+
+    /** Reading resumes; the engine presents the kept body bytes again, and they get another try. */
+    private void retryBody() {
+        if (readPausedForBudget && phase == READ_BODY) {
+            readPausedForBudget = false;
+            applyReadState();
+        }
+    }
+
+    private void rejectForMemory() {
+        if (phase == CLOSED) {
+            return;
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": 503, memory budget exhausted ("
+                + reactor.memoryBudget() + ")");
+        ResponseWriter.writeError(connection, HttpStatus.SERVICE_UNAVAILABLE, "server busy, retry later",
+                server.serverLine(), BUDGET_RETRY_AFTER_SECONDS);
+        phase = CLOSED;
+        body.release();
+        connection.close();
+    }
+
+    // ---- input owned by this connection --------------------------------------------------------------
 
     /** Copies the head to memory this connection owns, so it survives the received bytes. */
     private void detachHead(MemorySegment segment, long headAddress) {
@@ -494,15 +544,23 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         headOwned = true;
     }
 
-    /** Copies head and body so the request outlives this read (virtual thread, deferred response). */
-    private void detachRequest() {
+    /**
+     * Copies head and body so the request outlives this read (virtual thread, deferred response).
+     *
+     * @return false if the memory budget could not hold the body: the request was answered 503
+     */
+    private boolean detachRequest() {
         detachHead(head.segment(), head.base());
         if (!bodyOwned && request.bodyLength() > 0 && request.bodySink() == null) {
-            ByteBuf b = body.buffer();
-            b.clear().write(request.bodySegment(), request.bodyOffset(), (int) request.bodyLength());
+            ByteBuf b = body.copy(request.bodySegment(), request.bodyOffset(), (int) request.bodyLength());
+            if (b == null) {
+                rejectForMemory();
+                return false;
+            }
             request.body(MemorySegment.ofArray(b.array()), 0, b.length());
             bodyOwned = true;
         }
+        return true;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
@@ -522,24 +580,41 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         long now = reactor.nanoTime();
         switch (phase) {
             case READ_HEAD -> {
-                if (parser.inProgress() || hasPending()) {
+                if (parser.inProgress()) {
                     if (headStartNs == 0) {
                         headStartNs = now;
                     }
                     timer.set(ConnectionTimer.Kind.HEADER, headStartNs + headerTimeoutNs);
+                } else if (readPausedForOutput) {
+                    // Requests wait behind output the peer is slow to take; the engine's write
+                    // timeout guards that, and the keep-alive clock starts when it drains.
+                    timer.clear();
                 } else {
                     timer.set(ConnectionTimer.Kind.IDLE, now + keepAliveTimeoutNs);
                 }
             }
-            case READ_BODY -> timer.set(ConnectionTimer.Kind.BODY, now + keepAliveTimeoutNs);
+            case READ_BODY -> timer.set(ConnectionTimer.Kind.BODY, bodyDeadlineNs());
             case HANDLING -> timer.clear();
             default -> timer.cancel();
         }
     }
 
+    /**
+     * The body must end within the body timeout, and once the grace period is over it must have
+     * averaged the minimum rate: each byte received buys {@code 1 / bodyMinRate} s more.
+     */
+    private long bodyDeadlineNs() {
+        long total = bodyStartNs + bodyTimeoutNs;
+        if (bodyMinRate <= 0) {
+            return total;
+        }
+        long earnedNs = (long) (body.receivedBytes() * (1e9 / bodyMinRate));
+        return Math.min(total, bodyStartNs + Math.max(bodyRateGraceNs, earnedNs));
+    }
+
     private void applyReadState() {
         if (phase != CLOSED) {
-            connection.setReadEnabled(!(readPausedForOutput || readPausedForPending));
+            connection.setReadEnabled(!(readPausedForOutput || readPausedForPending || readPausedForBudget));
         }
     }
 

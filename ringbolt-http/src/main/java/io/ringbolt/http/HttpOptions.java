@@ -18,6 +18,11 @@ import java.util.List;
  * @param serverName         value of the {@code Server} field, or null for none
  * @param contentEncoders    content-codings offered for dynamic bodies besides the built-in gzip, in order of
  *                           preference (they win over gzip at equal q); see {@link ContentEncoder}
+ * @param bodyTimeout        most time from the end of a request head to the end of its body, however fast it
+ *                           arrives; then 408 and close
+ * @param bodyMinRate        bytes per second a request body must average once {@code bodyRateGrace} has passed
+ *                           (as Apache's mod_reqtimeout MinRate); slower gets 408 and close; 0 disables
+ * @param bodyRateGrace      time a body may take before its rate is checked
  */
 public record HttpOptions(
         int maxTargetBytes,
@@ -27,12 +32,19 @@ public record HttpOptions(
         Duration headerTimeout,
         Duration keepAliveTimeout,
         String serverName,
-        List<ContentEncoder> contentEncoders) {
+        List<ContentEncoder> contentEncoders,
+        Duration bodyTimeout,
+        long bodyMinRate,
+        Duration bodyRateGrace) {
 
-    /** 8 KiB target, 16 KiB head, 100 fields, 8 MiB body, 10 s header timeout, 30 s keep-alive, "ringbolt". */
+    /**
+     * 8 KiB target, 16 KiB head, 100 fields, 8 MiB body, 10 s header timeout, 30 s keep-alive,
+     * "ringbolt", bodies within 300 s and at 1 KiB/s or faster after 10 s.
+     */
     public static HttpOptions defaults() {
         return new HttpOptions(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), "ringbolt", List.of());
+                Duration.ofSeconds(10), Duration.ofSeconds(30), "ringbolt", List.of(),
+                Duration.ofSeconds(300), 1024, Duration.ofSeconds(10));
     }
 
     /** Validates every field. */
@@ -44,6 +56,9 @@ public record HttpOptions(
                 "must be 0..2147483583 (buffered bodies live in one array)");
         requirePositive("header-timeout", headerTimeout);
         requirePositive("keepalive-timeout", keepAliveTimeout);
+        requirePositive("body-timeout", bodyTimeout);
+        require(bodyMinRate >= 0, "body-min-rate", bodyMinRate, "must be 0 (off) or more bytes per second");
+        require(bodyRateGrace != null && !bodyRateGrace.isNegative(), "body-rate-grace", bodyRateGrace, "must be zero or positive");
         if (serverName != null) {
             for (int i = 0; i < serverName.length(); i++) {
                 char c = serverName.charAt(i);
@@ -77,37 +92,44 @@ public record HttpOptions(
 
     /** With another request-target limit. */
     public HttpOptions withMaxTargetBytes(int value) {
-        return new HttpOptions(value, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
+        return new HttpOptions(value, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another request-head limit. */
     public HttpOptions withMaxHeadBytes(int value) {
-        return new HttpOptions(maxTargetBytes, value, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
+        return new HttpOptions(maxTargetBytes, value, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another header-count limit. */
     public HttpOptions withMaxHeaderCount(int value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, value, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, value, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another buffered-body limit. */
     public HttpOptions withMaxBodyBytes(long value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, value, headerTimeout, keepAliveTimeout, serverName, contentEncoders);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, value, headerTimeout, keepAliveTimeout, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another header-read timeout. */
     public HttpOptions withHeaderTimeout(Duration value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, value, keepAliveTimeout, serverName, contentEncoders);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, value, keepAliveTimeout, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another keep-alive idle timeout. */
     public HttpOptions withKeepAliveTimeout(Duration value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, value, serverName, contentEncoders);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, value, serverName, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /** With another {@code Server} value (null: none). */
     public HttpOptions withServerName(String value) {
-        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, value, contentEncoders);
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, value, contentEncoders,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
     }
 
     /**
@@ -118,6 +140,19 @@ public record HttpOptions(
         List<ContentEncoder> list = new ArrayList<>(contentEncoders);
         list.add(java.util.Objects.requireNonNull(encoder, "encoder"));
         return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout,
-                serverName, list);
+                serverName, list,
+                bodyTimeout, bodyMinRate, bodyRateGrace);
+    }
+
+    /** With another total body time limit. */
+    public HttpOptions withBodyTimeout(Duration value) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName,
+                contentEncoders, value, bodyMinRate, bodyRateGrace);
+    }
+
+    /** With another minimum body rate (bytes per second; 0: off) and its grace period. */
+    public HttpOptions withBodyMinRate(long bytesPerSecond, Duration grace) {
+        return new HttpOptions(maxTargetBytes, maxHeadBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout, serverName,
+                contentEncoders, bodyTimeout, bytesPerSecond, grace);
     }
 }

@@ -21,6 +21,7 @@ final class ResponseWriter {
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] RETRY_AFTER = ascii("Retry-After: ");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] VARY_ACCEPT_ENCODING = ascii("Vary: Accept-Encoding\r\n");
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
@@ -188,6 +189,11 @@ final class ResponseWriter {
 
     /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}. */
     static void writeError(Connection conn, int status, String detail, byte[] serverLine) {
+        writeError(conn, status, detail, serverLine, -1);
+    }
+
+    /** Like {@link #writeError(Connection, int, String, byte[])} with {@code Retry-After} (seconds) unless negative. */
+    static void writeError(Connection conn, int status, String detail, byte[] serverLine, int retryAfterSeconds) {
         Scratch s = SCRATCH.get();
         ByteBuf body = s.body.clear();
         body.writeDecimal(status).write(' ').writeLatin1(HttpStatus.reasonPhrase(status));
@@ -203,6 +209,9 @@ final class ResponseWriter {
         out.write(HttpDate.dateFieldLine(conn.reactor().nanoTime()));
         out.write(TEXT_PLAIN);
         out.write(CONTENT_LENGTH).writeDecimal(body.length()).crlf();
+        if (retryAfterSeconds >= 0) {
+            out.write(RETRY_AFTER).writeDecimal(retryAfterSeconds).crlf();
+        }
         out.write(CONNECTION_CLOSE);
         out.crlf();
         out.write(body.array(), 0, body.length());

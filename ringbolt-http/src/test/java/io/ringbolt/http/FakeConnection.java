@@ -47,6 +47,10 @@ final class FakeConnection implements Connection {
         }
         byte[] all = Arrays.copyOf(kept, kept.length + bytes.length);
         System.arraycopy(bytes, 0, all, kept.length, bytes.length);
+        if (!readEnabled) {
+            kept = all; // like the engine: kept until reading resumes
+            return this;
+        }
         int consumed = handler.onData(this, ByteView.of(all));
         if (consumed < 0 || consumed > all.length) {
             throw new AssertionError("onData returned " + consumed + " for " + all.length);
@@ -144,9 +148,17 @@ final class FakeConnection implements Connection {
         return staged.size();
     }
 
+    private boolean writable = true;
+
+    /** Moves the output across its water mark, as the engine does when output piles up or drains. */
+    void writability(boolean value) {
+        writable = value;
+        handler.onWritabilityChanged(this, value);
+    }
+
     @Override
     public boolean isWritable() {
-        return true;
+        return writable;
     }
 
     @Override
@@ -156,7 +168,22 @@ final class FakeConnection implements Connection {
 
     @Override
     public void setReadEnabled(boolean enabled) {
+        boolean resumed = enabled && !readEnabled;
         readEnabled = enabled;
+        if (resumed) {
+            replayKeptInput();
+        }
+    }
+
+    @Override
+    public void replayKeptInput() {
+        if (readEnabled && kept.length > 0) {
+            reactor.execute(() -> {
+                if (open && readEnabled && kept.length > 0) {
+                    receive(new byte[0]);
+                }
+            });
+        }
     }
 
     @Override

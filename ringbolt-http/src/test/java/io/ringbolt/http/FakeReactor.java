@@ -75,6 +75,14 @@ final class FakeReactor implements Reactor {
     public void forEachConnection(Consumer<Connection> action) {
     }
 
+    /** Unlimited unless a test sets one. */
+    io.ringbolt.buffer.MemoryBudget budget = io.ringbolt.buffer.MemoryBudget.unlimited();
+
+    @Override
+    public io.ringbolt.buffer.MemoryBudget memoryBudget() {
+        return budget;
+    }
+
     /** Runs queued tasks until none is left. */
     int runTasks() {
         int n = 0;

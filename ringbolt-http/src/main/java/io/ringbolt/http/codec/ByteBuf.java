@@ -50,6 +50,19 @@ public final class ByteBuf {
         length = 0;
     }
 
+    /**
+     * Makes the capacity exactly {@code newCapacity} bytes (at least the content), for owners
+     * that account for every byte of capacity and must not let it double on its own.
+     */
+    public void resize(int newCapacity) {
+        if (newCapacity < length) {
+            throw new IllegalArgumentException("capacity=" + newCapacity + " length=" + length);
+        }
+        if (newCapacity != array.length) {
+            array = Arrays.copyOf(array, Math.max(16, newCapacity));
+        }
+    }
+
     /** Makes room for {@code extra} more bytes. */
     public void ensureWritable(int extra) {
         long needed = (long) length + extra;
