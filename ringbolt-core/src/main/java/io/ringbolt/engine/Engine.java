@@ -123,7 +123,12 @@ public final class Engine implements AutoCloseable {
     public String statusLine() {
         return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
                 + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+                + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
                 + ", listening on " + boundAddresses();
+    }
+
+    private static String budgetText(long bytes) {
+        return bytes == Long.MAX_VALUE ? "unlimited" : (bytes >> 20) + " MiB";
     }
 
     /**

@@ -114,4 +114,33 @@ class InboundBufferTest {
         in.release();
         assertThat(pool.inUse()).isZero();
     }
+
+    @Test
+    void everyByteOfCapacityIsReservedFromTheBudgetAndGivenBack() {
+        MemoryBudget budget = MemoryBudget.of(1 << 20);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, budget);
+        assertThat(in.append(MemorySegment.ofArray(bytes(500, 7)), 0, 500)).isTrue();
+        assertThat(budget.reservedBytes()).isEqualTo(CHUNK);
+        assertThat(in.append(MemorySegment.ofArray(bytes(5000, 8)), 0, 5000)).isTrue();
+        assertThat(budget.reservedBytes()).isEqualTo(in.capacityBytes()).isGreaterThanOrEqualTo(5500);
+        in.release();
+        assertThat(budget.reservedBytes()).isZero();
+    }
+
+    @Test
+    void growthTheBudgetRefusesIsRefusedAndKeepsWhatWasThere() {
+        MemoryBudget budget = MemoryBudget.of(4 * CHUNK);
+        InboundBuffer in = new InboundBuffer(pool, 64 * 1024, budget);
+        byte[] first = bytes(800, 9);
+        assertThat(in.append(MemorySegment.ofArray(first), 0, first.length)).isTrue();
+        assertThat(in.append(MemorySegment.ofArray(bytes(10_000, 10)), 0, 10_000)).isFalse();
+        assertThat(kept(in)).isEqualTo(first);
+        assertThat(budget.reservedBytes()).isEqualTo(CHUNK);
+        in.release();
+        assertThat(budget.reservedBytes()).isZero();
+
+        assertThat(budget.tryReserve(4 * CHUNK)).isTrue();
+        assertThat(in.append(MemorySegment.ofArray(first), 0, 1)).as("not even a first chunk").isFalse();
+        assertThat(in.segment()).isNull();
+    }
 }

@@ -42,8 +42,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
-    /** How often a body paused for memory tries again. */
+    /** First wait of a body paused for memory before it tries again; doubles per try, up to 1 s. */
     private static final long BUDGET_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long BUDGET_RETRY_MAX_NS = TimeUnit.SECONDS.toNanos(1);
     /** How long a body may wait for memory before it is answered 503. */
     static final long BUDGET_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
     /** {@code Retry-After} of a 503 for want of memory, in seconds. */
@@ -77,6 +78,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private boolean readPausedForBudget;
     /** When the current body started waiting for memory (0: not waiting). */
     private long budgetWaitStartNs;
+    /** The current wait between tries for memory. */
+    private long budgetRetryNs;
     /** When the current body's head ended. */
     private long bodyStartNs;
 
@@ -498,11 +501,16 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
         if (budgetWaitStartNs == 0) {
             budgetWaitStartNs = now;
+            budgetRetryNs = BUDGET_RETRY_NS;
+        } else {
+            budgetRetryNs = Math.min(BUDGET_RETRY_MAX_NS, budgetRetryNs * 2);
         }
         if (!readPausedForBudget) {
             readPausedForBudget = true;
             applyReadState();
-            reactor.schedule(BUDGET_RETRY_NS, TimeUnit.NANOSECONDS, budgetRetryTask);
+            // Backing off keeps thousands of waiting connections from polling the budget.
+            long delayNs = Math.min(budgetRetryNs, budgetWaitStartNs + BUDGET_WAIT_NS - now);
+            reactor.schedule(Math.max(0, delayNs), TimeUnit.NANOSECONDS, budgetRetryTask);
         }
     }
 

@@ -45,6 +45,12 @@ final class EngineOptions {
     @Option(names = "--shutdown-grace", description = "On SIGINT/SIGTERM, time to let in-flight requests finish, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String shutdownGrace;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "Bytes of unhandled input (request bodies, kept input) all connections may hold at once, "
+                    + "e.g. 256m or 2g; past it new bodies get 503 and bodies under way pause (default: a quarter of the "
+                    + "maximum heap).")
+    String memoryBudget;
+
     @Option(names = "--log-level", description = "error, warning, info, debug (default: ${DEFAULT-VALUE}).", defaultValue = "info")
     String logLevel;
 
@@ -63,7 +69,33 @@ final class EngineOptions {
         if (reactors != null) {
             b.reactors(reactors);
         }
+        if (memoryBudget != null) {
+            b.memoryBudgetBytes(parseSize("memory-budget", memoryBudget));
+        }
         return b;
+    }
+
+    /** Parses 65536, 64k, 256m or 2g (powers of 1024). */
+    static long parseSize(String key, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+            unit = switch (t.charAt(t.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                default -> 1L << 30;
+            };
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long value = Long.parseLong(t);
+            if (value <= 0 || value > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return value * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + "=" + text + " (expected a positive size, e.g. 65536, 64k, 256m, 2g)");
+        }
     }
 
     /** Parses 500ms, 30s, 5m or a bare number of seconds. */

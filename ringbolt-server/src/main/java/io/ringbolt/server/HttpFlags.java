@@ -40,6 +40,19 @@ final class HttpFlags {
             defaultValue = "30s")
     String keepAliveTimeout;
 
+    @Option(names = "--body-timeout", description = "Most time to receive a request body, however fast it comes, e.g. 300s; then 408 (default: ${DEFAULT-VALUE}).",
+            defaultValue = "300s")
+    String bodyTimeout;
+
+    @Option(names = "--body-min-rate", paramLabel = "BYTES_PER_S",
+            description = "Rate a request body must average once --body-rate-grace has passed; slower gets 408, 0 = off (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1024")
+    long bodyMinRate;
+
+    @Option(names = "--body-rate-grace", description = "Time a request body may take before --body-min-rate applies, e.g. 10s (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10s")
+    String bodyRateGrace;
+
     @Option(names = "--server-name", description = "Value of the Server field; empty for none (default: ${DEFAULT-VALUE}).",
             defaultValue = "ringbolt")
     String serverName;
@@ -52,6 +65,8 @@ final class HttpFlags {
                 .withMaxBodyBytes(maxBodyBytes)
                 .withHeaderTimeout(EngineOptions.parseDuration("header-timeout", headerTimeout))
                 .withKeepAliveTimeout(EngineOptions.parseDuration("keepalive-timeout", keepAliveTimeout))
+                .withBodyTimeout(EngineOptions.parseDuration("body-timeout", bodyTimeout))
+                .withBodyMinRate(bodyMinRate, EngineOptions.parseDuration("body-rate-grace", bodyRateGrace))
                 .withServerName(serverName == null || serverName.isEmpty() ? null : serverName);
     }
 }
