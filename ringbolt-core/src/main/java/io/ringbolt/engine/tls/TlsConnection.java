@@ -33,6 +33,14 @@ import java.util.Objects;
  * sees {@link CloseReason#ERROR}. Delegated handshake tasks (signatures) run on the reactor
  * thread.
  *
+ * <p>Client-initiated renegotiation is refused: once the handshake of a TLS 1.2 (or older)
+ * connection is done, an unwrap that leaves the engine handshaking again means the peer sent a
+ * new ClientHello, and the connection is closed with {@link CloseReason#ERROR}. If the JDK was
+ * asked to refuse too (see {@link TlsContext}), its check of the ClientHello runs first and
+ * sends a fatal {@code handshake_failure} alert; otherwise the engine's handshake work is never
+ * started and the peer gets a {@code close_notify}. TLS 1.3 has no renegotiation, and its
+ * post-handshake messages (KeyUpdate, NewSessionTicket) are not looked at.
+ *
  * <p>Records are unwrapped from and into buffers shared by the reactor thread's connections;
  * a connection keeps a buffer of its own only for an incomplete record or for plaintext its
  * handler left unconsumed, plus the plaintext staged between a write and its flush.
@@ -82,6 +90,10 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private ByteBuffer appOut;
 
     private boolean handshakeDone;
+    /** The handshake is done and its protocol has renegotiation: TLS 1.2 or older. */
+    private boolean renegotiable;
+    /** The peer renegotiated and the JDK's own check was left to refuse it, in the delegated task. */
+    private boolean jdkRefusingRenegotiation;
     private boolean innerReadEnabled = true;
     private boolean inboundDone;
     private boolean inputClosedPending;
@@ -273,7 +285,12 @@ final class TlsConnection implements Connection, ConnectionHandler {
             default -> {
             }
         }
-        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+        SSLEngineResult.HandshakeStatus status = r.getHandshakeStatus();
+        if (renegotiable && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED) {
+            return refuseRenegotiation();
+        }
+        if (status == SSLEngineResult.HandshakeStatus.FINISHED) {
             onHandshakeFinished();
         }
         if (r.bytesProduced() > 0) {
@@ -312,6 +329,10 @@ final class TlsConnection implements Connection, ConnectionHandler {
             return;
         }
         handshakeDone = true;
+        renegotiable = switch (engine.getSession().getProtocol()) {
+            case "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3" -> true;
+            default -> false; // TLS 1.3 dropped renegotiation
+        };
         if (!innerReadEnabled) {
             raw.setReadEnabled(false);
         }
@@ -404,12 +425,36 @@ final class TlsConnection implements Connection, ConnectionHandler {
         }
     }
 
+    /**
+     * The peer sent a ClientHello on an established TLS 1.2 connection (the engine now wants its
+     * delegated task for it). Each renegotiation would be a full handshake on the reactor thread,
+     * as often as a client likes, so the connection is closed. Logged at DEBUG, as any failure a
+     * client can cause.
+     *
+     * @return whether the pump goes on: once, to run the JDK's own check of the ClientHello
+     */
+    private boolean refuseRenegotiation() {
+        if (!jdkRefusingRenegotiation && TlsContext.jdkRejectsRenegotiation()) {
+            // The task fails at its start with a handshake_failure alert, which fail() sends. If
+            // the JDK read the property before it was set, the task answers the ClientHello
+            // instead (one server flight's work), and the peer's next record lands here again.
+            jdkRefusingRenegotiation = true;
+            return true;
+        }
+        fail("client-initiated renegotiation refused"); // with close_notify: the JDK has no call to send an alert
+        return false;
+    }
+
     private void fail(SSLException e) {
+        fail(e.getMessage());
+    }
+
+    private void fail(String why) {
         if (failure != null || closeNotified) {
             return;
         }
         failure = CloseReason.ERROR;
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + " (" + raw.remoteAddress() + "): TLS failed: " + e.getMessage());
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + " (" + raw.remoteAddress() + "): TLS failed: " + why);
         inboundDone = true;
         engine.closeOutbound();
         try {

@@ -24,8 +24,28 @@ import java.util.Objects;
  *
  * <p>Setup errors are {@link IllegalArgumentException}s whose message names the setting
  * ({@code tls-cert=…}, {@code tls-key=…}, {@code tls-keystore=…}) and says what is wrong.
+ *
+ * <p>Client-initiated renegotiation (TLS 1.2 and older) is refused: the connection is closed,
+ * as nginx does, because each renegotiation is a full handshake's work on the reactor thread.
+ * Loading this class sets the JDK's {@code jdk.tls.rejectClientInitiatedRenegotiation} system
+ * property to {@code true} unless it is already set, so that the JDK refuses with a fatal
+ * {@code handshake_failure} alert; that affects every TLS server in the JVM (server-initiated
+ * renegotiation is untouched). The JDK reads the property once, when its server handshake
+ * classes load, so the connection refuses by itself whatever the JDK lets through; set the
+ * property to {@code false} to keep the JDK out of it (the refusal then comes with a
+ * {@code close_notify}).
  */
 public final class TlsContext {
+    /** The JDK's switch for refusing client-initiated renegotiation in its server handshake. */
+    static final String REJECT_RENEGOTIATION_PROPERTY = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        // Before any server engine of ours handshakes; a value the user chose is kept.
+        if (System.getProperty(REJECT_RENEGOTIATION_PROPERTY) == null) {
+            System.setProperty(REJECT_RENEGOTIATION_PROPERTY, "true");
+        }
+    }
+
     private final SSLContext sslContext;
     private final String[] protocols;
     private final String[] applicationProtocols;
@@ -134,6 +154,15 @@ public final class TlsContext {
     public HandlerFactory wrap(HandlerFactory inner) {
         Objects.requireNonNull(inner, "inner");
         return connection -> new TlsConnection(this, connection, inner);
+    }
+
+    /**
+     * Whether the JDK is asked to refuse client-initiated renegotiation. It obeys only if the
+     * property was set when its server handshake classes loaded, which cannot be observed from
+     * here; {@link TlsConnection} refuses what the JDK lets through.
+     */
+    static boolean jdkRejectsRenegotiation() {
+        return Boolean.parseBoolean(System.getProperty(REJECT_RENEGOTIATION_PROPERTY)); // the JDK's parse: "true", any case
     }
 
     /** A server-mode engine for one connection. */
