@@ -66,9 +66,17 @@ final class DemoApp {
         return r;
     }
 
+    /**
+     * Returns the body with the client's Content-Type, byte for byte: HTAB, obs-text and
+     * whatever else RFC 9110 §5.5 allows in a field value, which is all the parser lets in. The
+     * type is returned even when it is not a well-formed media type (§8.3): the echo does not
+     * interpret content, so a malformed type is the client's to notice, never a server error.
+     * A value that could not be written back (none can come from the parser) gets
+     * {@code application/octet-stream}, as does a request without one.
+     */
     private static void echo(HttpRequest req, HttpResponse res) {
         String type = req.header("Content-Type");
-        res.contentType(type != null ? ContentType.of(type) : ContentType.APPLICATION_OCTET_STREAM);
+        res.contentType(type != null && ContentType.isFieldValue(type) ? ContentType.of(type) : ContentType.APPLICATION_OCTET_STREAM);
         res.send(req.body());
     }
 

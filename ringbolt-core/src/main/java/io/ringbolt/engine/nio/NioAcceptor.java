@@ -1,5 +1,7 @@
 package io.ringbolt.engine.nio;
 
+import io.ringbolt.engine.runtime.RateLimitedLog;
+
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -18,6 +20,8 @@ final class NioAcceptor {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     private static final long ACCEPT_BACKOFF_MS = 100;
     private static final long JOIN_TIMEOUT_MS = 10_000;
+    /** Accept failures keyed by {@link NioListener#acceptFailureKey}: EMFILE comes back after every pause. */
+    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private final List<ServerSocketChannel> listeners;
     private final List<NioReactor> reactors;
@@ -93,8 +97,11 @@ final class NioAcceptor {
         }
         // Typically EMFILE: the listener stays ready, so retrying at once would spin. This
         // thread serves nothing else, so pausing it is the simplest correct reaction.
-        LOG.log(System.Logger.Level.WARNING, thread.getName() + ": accept failed; pausing "
-                + ACCEPT_BACKOFF_MS + " ms: " + e);
+        int warningKey = NioListener.acceptFailureKey(e);
+        if (ACCEPT_WARNINGS.isDue(warningKey)) {
+            ACCEPT_WARNINGS.log(warningKey, thread.getName() + ": accept failed; pausing "
+                    + ACCEPT_BACKOFF_MS + " ms: " + e);
+        }
         try {
             TimeUnit.MILLISECONDS.sleep(ACCEPT_BACKOFF_MS);
         } catch (InterruptedException ie) {

@@ -1,6 +1,7 @@
 package io.ringbolt.engine.uring;
 
 import io.ringbolt.buffer.NativeRegion;
+import io.ringbolt.engine.runtime.RateLimitedLog;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUring;
@@ -23,6 +24,8 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     private static final long WAKE_UD = UserData.encode(UserData.OP_WAKEUP, 0, 0);
     private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Accept failures keyed by errno: EMFILE lasts and is retried every {@link #ACCEPT_BACKOFF_NS}. */
+    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private final int[] listenerFds;
     private final List<UringReactor> reactors;
@@ -160,8 +163,10 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
                         int fd = res;
                         r.execute(() -> r.adopt(fd));
                     }
-                } else if (res != -Errno.ECANCELED) {
-                    LOG.log(System.Logger.Level.WARNING, thread.getName() + ": accept failed with " + Errno.name(res));
+                } else if (res != -Errno.ECANCELED && ACCEPT_WARNINGS.isDue(res)) {
+                    boolean outOfFds = res == -Errno.EMFILE || res == -Errno.ENFILE;
+                    ACCEPT_WARNINGS.log(res, thread.getName() + ": accept failed with " + Errno.name(res)
+                            + (outOfFds ? " (raise the fd limit: ulimit -n); retrying every 10 ms" : ""));
                 }
                 if ((flags & IoUring.IORING_CQE_F_MORE) == 0) {
                     armed--;

@@ -5,6 +5,7 @@ import io.ringbolt.buffer.NativeRegion;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
+import io.ringbolt.engine.runtime.RateLimitedLog;
 import io.ringbolt.uring.BufferRing;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;
@@ -31,6 +32,11 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     private static final int REAP_BATCH = 4096;
     private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long WAKEUP_USER_DATA = UserData.encode(UserData.OP_WAKEUP, 0, 0);
+    /**
+     * Accept failures of all reactors, keyed by errno: EMFILE is process-wide and retried every
+     * {@link #ACCEPT_BACKOFF_NS} per listener, so unlimited it would log 100 lines a second per reactor.
+     */
+    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private final int[] listenerFds;
     private final boolean[] listenerArmed;
@@ -309,10 +315,14 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
         if (res >= 0) {
             adopt(res);
         } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
-            LOG.log(System.Logger.Level.WARNING, threadName() + ": accept failed with " + Errno.name(res)
-                    + " (raise the fd limit: ulimit -n); retrying in 10 ms");
+            if (ACCEPT_WARNINGS.isDue(res)) {
+                ACCEPT_WARNINGS.log(res, threadName() + ": accept failed with " + Errno.name(res)
+                        + " (raise the fd limit: ulimit -n); retrying every 10 ms");
+            }
         } else if (res != -Errno.ECANCELED && res != -Errno.ECONNABORTED) {
-            LOG.log(System.Logger.Level.WARNING, threadName() + ": accept failed with " + Errno.name(res));
+            if (ACCEPT_WARNINGS.isDue(res)) {
+                ACCEPT_WARNINGS.log(res, threadName() + ": accept failed with " + Errno.name(res));
+            }
         }
         if ((flags & IoUring.IORING_CQE_F_MORE) == 0) {
             listenerArmed[listener] = false;
