@@ -4,6 +4,7 @@ import io.ringbolt.engine.ByteView;
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.engine.Reactor;
 import io.ringbolt.http.codec.ByteBuf;
 import io.ringbolt.http.codec.ChunkedEncoder;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
+    private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
     private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
@@ -349,7 +351,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             throw vme;
         }
         if (!(t instanceof HttpException)) {
-            LOG.log(System.Logger.Level.WARNING, request + ": handler threw", t);
+            // A bug, but one a client may trigger on every request: rate-limited per exception class.
+            int key = t.getClass().hashCode();
+            if (HANDLER_ERRORS.isDue(key)) {
+                HANDLER_ERRORS.log(key, request + ": handler threw", t);
+            }
         }
         if (streaming) {
             // The head is gone; the only honest signal left is an aborted connection.
@@ -362,7 +368,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         try {
             server.errorHandler().onError(request, response, t);
         } catch (Throwable t2) {
-            LOG.log(System.Logger.Level.WARNING, request + ": error handler threw", t2);
+            int key = ~t2.getClass().hashCode();
+            if (HANDLER_ERRORS.isDue(key)) {
+                HANDLER_ERRORS.log(key, request + ": error handler threw", t2);
+            }
             response.resetForError();
             response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(ContentType.TEXT_PLAIN)
                     .send("Internal Server Error\n");

@@ -1,6 +1,6 @@
 package io.ringbolt.engine.nio;
 
-import io.ringbolt.engine.runtime.RateLimitedLog;
+import io.ringbolt.engine.RateLimitedLog;
 
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;

@@ -7,6 +7,7 @@ import io.ringbolt.engine.ByteView;
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.engine.Reactor;
 
 import java.lang.foreign.MemorySegment;
@@ -26,6 +27,8 @@ import java.util.Objects;
  */
 public abstract class AbstractConnection implements Connection {
     private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+    /** A throwing handler is a bug, but a client may trigger it on every connection: rate-limited per class. */
+    private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(AbstractReactor.LOG, System.Logger.Level.WARNING);
 
     /** The owning reactor. */
     protected final AbstractReactor reactor;
@@ -598,8 +601,10 @@ public abstract class AbstractConnection implements Connection {
             throw vme;
         }
         reactor.countHandlerError();
-        AbstractReactor.LOG.log(System.Logger.Level.WARNING,
-                "connection " + id + " (" + remoteAddress() + "): handler threw; closing it", t);
+        int key = t.getClass().hashCode();
+        if (HANDLER_ERRORS.isDue(key)) {
+            HANDLER_ERRORS.log(key, "connection " + id + " (" + remoteAddress() + "): handler threw; closing it", t);
+        }
         closeNow(CloseReason.HANDLER_ERROR, false);
     }
 

@@ -1,7 +1,7 @@
 package io.ringbolt.engine.uring;
 
 import io.ringbolt.buffer.NativeRegion;
-import io.ringbolt.engine.runtime.RateLimitedLog;
+import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUring;

@@ -5,7 +5,7 @@ import io.ringbolt.buffer.NativeRegion;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
-import io.ringbolt.engine.runtime.RateLimitedLog;
+import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.uring.BufferRing;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;

@@ -1,4 +1,4 @@
-package io.ringbolt.engine.runtime;
+package io.ringbolt.engine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package io.ringbolt.engine.runtime;
+package io.ringbolt.engine;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -97,6 +97,16 @@ public final class RateLimitedLog {
      * @return true if the line went out
      */
     public boolean log(int key, String message) {
+        return log(key, message, null);
+    }
+
+    /**
+     * Like {@link #log(int, String)}, with {@code thrown}'s stack trace when the line goes out
+     * (null: none).
+     *
+     * @return true if the line went out
+     */
+    public boolean log(int key, String message, Throwable thrown) {
         String line;
         synchronized (this) {
             long nowNs = nanoClock.getAsLong();
@@ -113,7 +123,12 @@ public final class RateLimitedLog {
             lastLoggedNs[slot] = nowNs;
             nextDueNs.set(slot, nowNs + intervalNs);
         }
-        logger.log(level, line); // outside the lock: a slow handler must not stall other threads' isDue
+        // Outside the lock: a slow log handler must not stall other threads' isDue.
+        if (thrown == null) {
+            logger.log(level, line);
+        } else {
+            logger.log(level, line, thrown);
+        }
         return true;
     }
 
