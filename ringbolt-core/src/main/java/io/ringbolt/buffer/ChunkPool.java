@@ -7,14 +7,17 @@ import java.util.Comparator;
 
 /**
  * A reactor's pool of fixed-size off-heap chunks, carved from slabs that each have their own
- * confined arena, created and closed by the reactor thread. Acquire and release are a free-list
- * pop and push plus a count in the chunk's slab: nothing is allocated once the pool has grown to
- * the working set.
+ * confined arena, created and closed by the reactor thread. Acquire is a free-list pop and
+ * release a push at either end, plus a count in the chunk's slab: nothing is allocated once the
+ * pool has grown to the working set.
  *
  * <p>The pool grows with the working set; {@link #trim} gives back slabs none of whose chunks
  * is in use, so a spike (many slow readers each staging output) does not stay resident after
- * it ends. Trim also rebuilds the free list fullest slab first, so that acquires fill the slabs
- * most in use and lightly used ones can drain.
+ * it ends. For slabs to become free while traffic goes on, chunks of slabs that are at least
+ * half in use are reused first: release puts a chunk of a mostly free slab at the bottom of the
+ * free list (unless the top chunk is from the same slab, which keeps a small pool LIFO and
+ * cache-warm), and trim rebuilds the list fullest slab first. Acquire makes no choice and stays
+ * a pop.
  *
  * <p>Owner (reactor) thread only — the confined arenas enforce it.
  */
@@ -24,10 +27,14 @@ public final class ChunkPool implements AutoCloseable {
 
     private final int chunkSize;
     private final int chunksPerSlab;
+    /** A released chunk goes on top of the free list when its slab has this many in use. */
+    private final int reuseFirstInUseChunks;
     /** Live slabs in [0, slabCount); trim compacts it. */
     private Slab[] slabs = new Slab[4];
     private int slabCount;
     private Chunk free;
+    /** Last chunk of the free list; meaningful only while {@link #free} is not null. */
+    private Chunk tail;
     private int freeCount;
     private boolean closed;
 
@@ -42,6 +49,7 @@ public final class ChunkPool implements AutoCloseable {
         }
         this.chunkSize = chunkSize;
         this.chunksPerSlab = chunksPerSlab;
+        this.reuseFirstInUseChunks = (chunksPerSlab + 1) / 2;
     }
 
     /** Bytes per chunk. */
@@ -89,11 +97,23 @@ public final class ChunkPool implements AutoCloseable {
         if (c.inPool || s.owner != this) {
             throw releaseError(c);
         }
-        s.inUseCount--;
+        int slabInUseChunks = --s.inUseCount;
         c.inPool = true;
-        c.next = free;
-        free = c;
         freeCount++;
+        Chunk top = free;
+        if (top == null) {
+            c.next = null;
+            free = c;
+            tail = c;
+        } else if (slabInUseChunks >= reuseFirstInUseChunks || top.slab == s) {
+            c.next = top;
+            free = c;
+        } else {
+            // A mostly free slab: reuse its chunks last, so that it drains and trim can free it.
+            c.next = null;
+            tail.next = c;
+            tail = c;
+        }
     }
 
     /** {@link #trim(int, int)} without a bound on the slabs freed by one call. */
@@ -195,6 +215,7 @@ public final class ChunkPool implements AutoCloseable {
             head = c;
         }
         free = head;
+        tail = s.chunks[chunksPerSlab - 1];
         freeCount += chunksPerSlab;
     }
 
@@ -202,11 +223,15 @@ public final class ChunkPool implements AutoCloseable {
     private void rebuildFreeList() {
         Arrays.sort(slabs, 0, slabCount, MOST_IN_USE_FIRST);
         Chunk head = null;
+        tail = null;
         for (int i = slabCount - 1; i >= 0; i--) {
             Chunk[] chunks = slabs[i].chunks;
             for (int j = chunks.length - 1; j >= 0; j--) {
                 Chunk c = chunks[j];
                 if (c.inPool) {
+                    if (head == null) {
+                        tail = c;
+                    }
                     c.next = head;
                     head = c;
                 }
@@ -235,6 +260,7 @@ public final class ChunkPool implements AutoCloseable {
         }
         slabCount = 0;
         free = null;
+        tail = null;
         freeCount = 0;
         closed = true;
     }

@@ -185,6 +185,22 @@ class ChunkPoolTest {
     }
 
     @Test
+    void aMostlyFreeSlabsChunksAreReusedLastSoItDrainsWithoutATrim() {
+        List<Chunk> chunks = acquire(8);
+        pool.release(chunks.get(4));
+        pool.release(chunks.get(5));
+        pool.release(chunks.get(3));
+        // Slab 1 keeps one chunk in use after this: released last, yet reused last.
+        pool.release(chunks.get(6));
+
+        Chunk newConnection = pool.acquire();
+        assertThat(newConnection.slab).as("from the slab mostly in use").isSameAs(chunks.get(0).slab);
+        pool.release(chunks.get(7));
+        assertThat(pool.trim(0)).as("the mostly free slab drained").isEqualTo(4);
+        assertThat(pool.inUse()).isEqualTo(4);
+    }
+
+    @Test
     void releaseAfterCloseOrIntoAnotherPoolIsRejected() {
         Chunk c = pool.acquire();
         try (ChunkPool other = new ChunkPool(1024, 4)) {
