@@ -6,21 +6,25 @@ import java.nio.ByteBuffer;
 /**
  * A fixed-size piece of pooled off-heap memory with a read and a write index
  * ({@code 0 <= readIndex <= writeIndex <= capacity}). Owned by one reactor; chunks link into
- * {@link OutboundBuffer} lists through {@link #next}.
+ * {@link OutboundBuffer} lists through {@link #next}. Its memory lives as long as its
+ * slab ({@code ChunkPool.Slab}): the pool frees a slab only when none of its chunks is in use.
  */
 public final class Chunk {
     final MemorySegment segment;
     final long address;
     final ByteBuffer nioBuffer;
+    final ChunkPool.Slab slab;
     int readIndex;
     int writeIndex;
     Chunk next;
-    boolean inPool;
+    /** True while free in the pool (a new chunk starts free); release checks it. */
+    boolean inPool = true;
 
-    Chunk(MemorySegment segment) {
+    Chunk(MemorySegment segment, ChunkPool.Slab slab) {
         this.segment = segment;
         this.address = segment.address();
         this.nioBuffer = segment.asByteBuffer();
+        this.slab = slab;
     }
 
     /** The chunk's memory, exactly {@link #capacity()} bytes. */
