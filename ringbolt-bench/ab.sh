@@ -30,11 +30,14 @@ start() { # dir port -> pid
   PIDS+=("$pid" "$JPID")
 }
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-measure() { # pid port args... -> "µs/request requests"
-  local pid="$1" port="$2"; shift 2
-  local t0 t1 out n
+measure() { # pid port [depth] -> "µs/request requests"
+  local pid="$1" port="$2" depth="${3:-}"
+  local t0 t1 out n wrk_args=(-t1 -c256 -d2s)
+  [ -n "$depth" ] && wrk_args+=(-s "$HERE/harness/wrk/pipeline.lua")
+  wrk_args+=("http://127.0.0.1:$port/plaintext")
+  [ -n "$depth" ] && wrk_args+=(-- "$depth")
   t0="$(ticks "$pid")"
-  out="$(taskset -c "$CLIENT_CPU" wrk -t1 -c256 -d2s "$@" "http://127.0.0.1:$port/plaintext" 2>&1)"
+  out="$(taskset -c "$CLIENT_CPU" wrk "${wrk_args[@]}" 2>&1)"
   t1="$(ticks "$pid")"
   n="$(echo "$out" | awk '/requests in/ {print $1}')"
   awk -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f %d\n", d * 1e6 / hz / n, n}'
@@ -44,14 +47,14 @@ start "$BASE" 19301; BPID="$JPID"
 start "$CAND" 19302; CPID="$JPID"
 echo "base=$BASE (pid $BPID) candidate=$CAND (pid $CPID) backend=$BACKEND rounds=$ROUNDS"
 for scenario in plaintext pipelined; do
-  args=(); [ "$scenario" = pipelined ] && args=(-s "$HERE/harness/wrk/pipeline.lua" -- 16)
-  for p in "$BPID:19301" "$CPID:19302"; do measure "${p%%:*}" "${p##*:}" "${args[@]}" >/dev/null; done # warm-up
+  depth=""; [ "$scenario" = pipelined ] && depth=16
+  for p in "$BPID:19301" "$CPID:19302"; do measure "${p%%:*}" "${p##*:}" "$depth" >/dev/null; done # warm-up
   for r in $(seq 1 "$ROUNDS"); do
     order=("base:$BPID:19301" "cand:$CPID:19302")
     [ $((r % 2)) = 0 ] && order=("cand:$CPID:19302" "base:$BPID:19301")
     for o in "${order[@]}"; do
       IFS=: read -r name pid port <<<"$o"
-      echo "scenario=$scenario round=$r server=$name $(measure "$pid" "$port" "${args[@]}" | awk '{print "us_per_req=" $1 " requests=" $2}')"
+      echo "scenario=$scenario round=$r server=$name $(measure "$pid" "$port" "$depth" | awk '{print "us_per_req=" $1 " requests=" $2}')"
     done
   done
 done | tee /tmp/ab-results.txt

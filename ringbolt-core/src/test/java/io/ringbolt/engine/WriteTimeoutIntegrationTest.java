@@ -139,11 +139,13 @@ class WriteTimeoutIntegrationTest {
         Recorder rec = Recorder.echo();
         try (Engine engine = TestEngines.loopback(backend, rec).writeTimeout(Duration.ofSeconds(30)).start();
              Socket s = Clients.connect(TestEngines.address(engine))) {
+            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
+            int reactorTimers = Await.onReactor(reactor, reactor::queuedTimerCount); // the pool-trim tick
             for (int i = 0; i < 200; i++) {
                 Clients.assertEcho(s, Payloads.random(1024, i));
             }
-            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
-            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor").isZero();
+            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor")
+                    .isEqualTo(reactorTimers);
         }
     }
 

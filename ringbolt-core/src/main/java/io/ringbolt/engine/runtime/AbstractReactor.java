@@ -36,6 +36,13 @@ public abstract class AbstractReactor implements Reactor {
     private static final int MAX_TIMERS_PER_ITERATION = 4096;
     private static final long QUIESCE_LIMIT_NS = TimeUnit.SECONDS.toNanos(3);
     private static final int CHUNK_SIZE = 16 * 1024;
+    /** How often the chunk pool is looked at for memory to give back after a spike. */
+    private static final long POOL_TRIM_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    /** While trimming: the pause between steps, and the most slabs one step frees (each ~0.1 ms). */
+    private static final long POOL_TRIM_STEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int POOL_TRIM_SLABS_PER_STEP = 32;
+    /** Free chunks always kept (1 MiB), besides as many as are in use. */
+    private static final int POOL_RETAIN_CHUNKS = 64;
     private static final VarHandle SLEEPING;
 
     static {
@@ -58,6 +65,7 @@ public abstract class AbstractReactor implements Reactor {
     /** Hoisted: a bound method reference is a new object each time it is evaluated. */
     private final java.util.function.Consumer<Throwable> taskErrorHandler = this::onTaskError;
     private final ByteView view = new ByteView();
+    private final Runnable trimTask = this::trimPool;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Boolean> terminated = new CompletableFuture<>();
@@ -178,6 +186,7 @@ public abstract class AbstractReactor implements Reactor {
             return;
         }
         started.complete(null);
+        timers.schedule(System.nanoTime() + POOL_TRIM_INTERVAL_NS, trimTask);
         long quiesceDeadline = 0;
         Throwable fatal = null;
         try {
@@ -265,6 +274,23 @@ public abstract class AbstractReactor implements Reactor {
             }
         }
         return timeout;
+    }
+
+    /**
+     * Gives chunk-pool memory back after a spike (slow readers that held megabytes of output
+     * each, then left): frees whole slabs while more chunks are free than are in use (plus a
+     * small reserve), a bounded number per step so the loop never stalls for long.
+     */
+    private void trimPool() {
+        int retain = POOL_RETAIN_CHUNKS + chunkPool.inUse();
+        long nextNs = POOL_TRIM_INTERVAL_NS;
+        if (chunkPool.freeChunks() > retain + chunkPool.chunksPerSlab()) {
+            int freed = chunkPool.trim(retain, POOL_TRIM_SLABS_PER_STEP);
+            if (freed == POOL_TRIM_SLABS_PER_STEP * chunkPool.chunksPerSlab()) {
+                nextNs = POOL_TRIM_STEP_NS; // more to give back
+            }
+        }
+        timers.schedule(System.nanoTime() + nextNs, trimTask);
     }
 
     private void beginDrain(long graceNs) {
