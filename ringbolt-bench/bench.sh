@@ -13,6 +13,11 @@
 #   tls     HTTPS /plaintext keep-alive and churn (a TLS handshake every 10 requests): Ringbolt
 #           on both backends and Netty epoll, all on the JDK's SSLEngine, and nginx on OpenSSL
 #           (not part of the default run: `./ringbolt bench tls`)
+#   resilience  bounded attacks (partial bodies, headers-only floods, a pipeliner that never
+#           reads, slow bodies, bad Content-Type, EMFILE) on a fresh `ringbolt serve` per
+#           scenario, with a canary's success rate, peak/after RSS and liveness; both backends
+#           (not part of the default run: `./ringbolt bench resilience`; options for
+#           resilience/run.sh go in RESILIENCE_ARGS, the server's heap in RINGBOLT_JAVA_OPTS)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -46,7 +51,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -225,6 +230,12 @@ for profile in "${PROFILES[@]}"; do
       HTTP_SCENARIOS=(plaintext churn); HTTP_DURATION_S=5; WARMUP_WINDOW_S=3
       mapfile -t list < <(filter_servers "${TLS_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
       HTTP_SCENARIOS=("${saved[@]}"); HTTP_DURATION_S=$saved_duration; WARMUP_WINDOW_S=1 ;;
+    resilience)
+      # Attacks rather than throughput: resilience/run.sh starts and stops its own servers.
+      read -r -a res_args <<<"${RESILIENCE_ARGS:-}"
+      "$BENCH_DIR/resilience/run.sh" --out "$OUT/resilience" "${res_args[@]}" \
+        | grep '^scenario=' | sed 's/^/profile=resilience /' >>"$RESULTS"
+      [ "${PIPESTATUS[0]}" = 0 ] || warn "resilience run failed (see $OUT/resilience)" ;;
     *) warn "profile '$profile' is not implemented yet; skipped"; echo "profile=$profile status=skipped" >>"$RESULTS" ;;
   esac
 done
@@ -239,5 +250,8 @@ DOC_ARGS=()
 "$PYTHON" "$HARNESS/report.py" --results "$RESULTS" --run "$OUT/run.txt" --machine "$OUT/machine.md" \
   --out "$OUT" "${DOC_ARGS[@]}" || die "report generation failed"
 [ "$WRITE_DOC" = 1 ] && log "BENCHMARKS.md and docs/benchmarks/ updated from this run"
+if [ -f "$OUT/resilience/results.md" ]; then
+  { echo; echo "## Resilience"; echo; cat "$OUT/resilience/results.md"; } >>"$OUT/report.md"
+fi
 log "report: $OUT/report.md"
 cat "$OUT/report.md"
