@@ -484,6 +484,7 @@ def main():
     md += memory_section(rows)
     md += alloc_section(rows)
     md += jmh_section(rows, a.out)
+    md += resilience_section()
     md += method_section(a.out)
     skipped = [r.get("profile") for r in rows if r.get("status") == "skipped"]
     if skipped:
@@ -503,6 +504,16 @@ def main():
         with open(a.doc, "w") as f:
             f.write("\n".join(doc))
     return 0
+
+
+def resilience_section():
+    """The resilience figures (ringbolt-bench/resilience/RESULTS.md): attacks measured before and
+    after their fixes with their own runner, kept across full runs, which do not repeat them."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resilience", "RESULTS.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().rstrip("\n").split("\n") + [""]
 
 
 if __name__ == "__main__":
