@@ -224,4 +224,31 @@ class HttpResilienceTest {
         assertThat(RawResponse.parseAll(c.takeSent())).extracting(RawResponse::body)
                 .containsExactly("hello", "full", "hello", "hello");
     }
+
+    @Test
+    void inputBehindADeferredResponseStaysWithTheEngineAndPausesReadingPastItsBound() {
+        router.get("/later", (req, res) -> {
+            res.defer();
+            req.connection().reactor().schedule(5, TimeUnit.MILLISECONDS, () -> res.send("later"));
+        });
+        FakeConnection c = connect().receive(get("/later"));
+        int behind = 0;
+        StringBuilder wire = new StringBuilder();
+        while (wire.length() <= 300 * 1024) {
+            wire.append(get("/"));
+            behind++;
+        }
+        c.receive(wire.toString());
+        assertThat(c.keptBytes()).as("left to the engine, not copied").isEqualTo(wire.length());
+        assertThat(c.isReadEnabled()).as("paused above 256 KiB of input behind a busy response").isFalse();
+        assertThat(handled).isZero();
+
+        reactor.advance(5 * MS);
+        assertThat(handled).isEqualTo(behind);
+        List<RawResponse> rs = RawResponse.parseAll(c.takeSent());
+        assertThat(rs).hasSize(behind + 1);
+        assertThat(rs.getFirst().body()).isEqualTo("later");
+        assertThat(c.isReadEnabled()).isTrue();
+        assertThat(c.keptBytes()).isZero();
+    }
 }
