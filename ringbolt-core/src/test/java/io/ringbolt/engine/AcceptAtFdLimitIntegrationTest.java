@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,13 +44,13 @@ class AcceptAtFdLimitIntegrationTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.ringbolt.engine.TestBackends#withAcceptModes")
     void acceptAtTheFdLimitLogsAFewLinesNotOnePerRetryAndServesOnceFdsFreeUp(Backend backend, AcceptMode mode) throws Exception {
-        assumeTrue(onPath("prlimit"), "needs prlimit (util-linux)");
+        assumeTrue(ChildJvms.onPath("prlimit"), "needs prlimit (util-linux)");
         List<String> command = List.of("prlimit", "--nofile=" + CHILD_FD_LIMIT + ":" + CHILD_FD_LIMIT,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:-UsePerfData",
                 "-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n", // one line per record
-                "-cp", location(Engine.class) + File.pathSeparator + location(AcceptAtFdLimitChild.class),
+                "-cp", ChildJvms.location(Engine.class) + File.pathSeparator + ChildJvms.location(AcceptAtFdLimitChild.class),
                 AcceptAtFdLimitChild.class.getName(), backend.displayName(), mode.name().toLowerCase(Locale.ROOT));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
@@ -125,17 +124,5 @@ class AcceptAtFdLimitIntegrationTest {
         return output.stream().filter(l -> l.startsWith("WARNING") && l.contains("accept")).toList();
     }
 
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    /** The class-path entry (directory or jar) a class was loaded from. */
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
 }

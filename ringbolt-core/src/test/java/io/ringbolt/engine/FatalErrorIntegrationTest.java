@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +65,7 @@ class FatalErrorIntegrationTest {
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
-                "-cp", location(Engine.class) + java.io.File.pathSeparator + location(FatalErrorChild.class),
+                "-cp", ChildJvms.location(Engine.class) + java.io.File.pathSeparator + ChildJvms.location(FatalErrorChild.class),
                 FatalErrorChild.class.getName(), backend.name(), mode);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
@@ -94,7 +93,4 @@ class FatalErrorIntegrationTest {
         }
     }
 
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
 }

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +27,9 @@ class NioFallbackIntegrationTest {
     @Test
     void autoFallsBackToNioUnderATinyMemlockLimitAndSaysWhy() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to start the child as nobody");
-        assumeTrue(onPath("prlimit"), "needs prlimit (util-linux)");
-        boolean setpriv = onPath("setpriv");
-        assumeTrue(setpriv || onPath("runuser"), "needs setpriv or runuser (util-linux)");
+        assumeTrue(ChildJvms.onPath("prlimit"), "needs prlimit (util-linux)");
+        boolean setpriv = ChildJvms.onPath("setpriv");
+        assumeTrue(setpriv || ChildJvms.onPath("runuser"), "needs setpriv or runuser (util-linux)");
 
         List<String> command = new ArrayList<>(List.of("prlimit", "--memlock=64:64"));
         if (setpriv) {
@@ -42,7 +41,7 @@ class NioFallbackIntegrationTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:-UsePerfData", // nobody may not write hsperfdata where root did
-                "-cp", location(Engine.class) + File.pathSeparator + location(NioFallbackChild.class),
+                "-cp", ChildJvms.location(Engine.class) + File.pathSeparator + ChildJvms.location(NioFallbackChild.class),
                 NioFallbackChild.class.getName()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         boolean exited = child.waitFor(60, TimeUnit.SECONDS);
@@ -57,17 +56,5 @@ class NioFallbackIntegrationTest {
         assertThat(output).as("one log line says why").contains("running on NIO because io_uring is unavailable");
     }
 
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    /** The class-path entry (directory or jar) a class was loaded from. */
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
 }

@@ -100,7 +100,7 @@ class TlsRenegotiationIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void opensslRenegotiateCommandIsRefused(Backend backend) throws Exception {
-        assumeTrue(onPath("openssl"), "openssl is not on the PATH (no installing helper in core tests)");
+        assumeTrue(ChildJvms.onPath("openssl"), "openssl is not on the PATH (no installing helper in core tests)");
         Recorder rec = Recorder.echo();
         try (Engine engine = TestEngines.loopback(backend, serverTls(certificate).wrap(rec)).start()) {
             Process client = new ProcessBuilder(List.of("openssl", "s_client", "-tls1_2",
@@ -308,12 +308,4 @@ class TlsRenegotiationIntegrationTest {
         }
     }
 
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
