@@ -32,6 +32,9 @@ import java.util.function.Consumer;
 public abstract class AbstractReactor implements Reactor {
     /** Shared logger of the engine. */
     protected static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
+    /** A task that throws may do so for every request: rate-limited per exception class. */
+    private static final io.ringbolt.engine.RateLimitedLog TASK_ERRORS =
+            new io.ringbolt.engine.RateLimitedLog(LOG, System.Logger.Level.WARNING);
     private static final int MAX_TASKS_PER_ITERATION = 4096;
     private static final int MAX_TIMERS_PER_ITERATION = 4096;
     private static final long QUIESCE_LIMIT_NS = TimeUnit.SECONDS.toNanos(3);
@@ -353,7 +356,10 @@ public abstract class AbstractReactor implements Reactor {
             throw vme;
         }
         counters.onError();
-        LOG.log(System.Logger.Level.WARNING, thread.getName() + ": task failed", t);
+        int key = t.getClass().hashCode();
+        if (TASK_ERRORS.isDue(key)) {
+            TASK_ERRORS.log(key, thread.getName() + ": task failed", t);
+        }
     }
 
     @Override
