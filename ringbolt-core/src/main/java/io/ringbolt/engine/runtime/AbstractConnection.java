@@ -11,6 +11,8 @@ import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.engine.Reactor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -18,15 +20,33 @@ import java.util.Objects;
 
 /**
  * Connection state both backends share: the handler, staged output with water marks, kept
- * input, the close state machine (open → closing-after-flush → closed, {@code onClose} exactly
- * once), idle and write timeouts and foreign-thread hand-off. A backend supplies the kernel side: starting
- * a send, closing the socket, pausing reads.
+ * input, the life cycle as one state machine ({@link ConnectionState}: open, half-closed,
+ * closing after the flush, lingering, closed; {@code onClose} exactly once), idle and write
+ * timeouts and foreign-thread hand-off. A backend supplies the kernel side: starting a send,
+ * closing the socket, pausing reads.
  *
  * <p>All state is confined to the reactor thread; public methods called from other threads
- * hop onto it through {@link Reactor#execute}.
+ * hop onto it through {@link Reactor#execute}. The one exception is the life-cycle state, which
+ * {@link #isOpen()} reads from any thread.
  */
 public abstract class AbstractConnection implements Connection {
-    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+    private static final int OPEN = ConnectionState.OPEN;
+    private static final int EOF_PENDING = ConnectionState.EOF_PENDING;
+    private static final int INPUT_CLOSED = ConnectionState.INPUT_CLOSED;
+    private static final int CLOSING = ConnectionState.CLOSING;
+    private static final int CLOSING_INPUT_CLOSED = ConnectionState.CLOSING_INPUT_CLOSED;
+    private static final int LINGERING = ConnectionState.LINGERING;
+    private static final int CLOSED = ConnectionState.CLOSED;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A throwing handler is a bug, but a client may trigger it on every connection: rate-limited per class. */
     private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(AbstractReactor.LOG, System.Logger.Level.WARNING);
 
@@ -38,12 +58,14 @@ public abstract class AbstractConnection implements Connection {
     private final Runnable presentTask = this::presentKeptInput;
     private ConnectionHandler handler;
     private InboundBuffer in;
+    /**
+     * A {@link ConnectionState} value. Plain reads on the reactor thread (its only writer);
+     * written through {@link #setState} with a release store, which pairs with the acquire load
+     * of {@link #isOpen()} on other threads.
+     */
     private int state = OPEN;
-    private volatile boolean openFlag = true;
+    /** Why the connection closes, from the moment it entered a closing state. */
     private CloseReason closingReason;
-    private boolean inputClosed;
-    private boolean eofPending;
-    private boolean lingering;
     private TimerQueue.Timer lingerTimer;
     private boolean writable = true;
     private volatile boolean readEnabled = true;
@@ -123,17 +145,22 @@ public abstract class AbstractConnection implements Connection {
         return state == OPEN;
     }
 
+    private void setState(int next) {
+        STATE.setRelease(this, next); // pairs with getAcquire in isOpen()
+    }
+
     /**
      * Delivers {@code length} received bytes at {@code offset} of {@code segment}; the handler
      * sees them in place and what it does not consume is copied aside. Reactor thread.
      */
     protected final void onReceived(MemorySegment segment, long offset, int length) {
-        if (state == CLOSED) {
+        int s = state;
+        if (s == CLOSED) {
             return;
         }
         lastActivityNs = reactor.nanoTime();
         reactor.counters().onReceived(length);
-        if (lingering) {
+        if (s == LINGERING) {
             return; // closing: the peer's late bytes are read and dropped until its EOF
         }
         if (!readEnabled) {
@@ -187,24 +214,24 @@ public abstract class AbstractConnection implements Connection {
 
     /** The peer sent EOF. Reactor thread. */
     protected final void onInputEnded() {
-        if (lingering) {
-            inputClosed = true;
+        int s = state;
+        if (s == LINGERING) {
             closeNow(closingReason, false);
             return;
         }
-        if (state != OPEN || inputClosed) {
-            if (state == CLOSING) {
-                inputClosed = true;
-            }
+        if (s == CLOSING) {
+            setState(CLOSING_INPUT_CLOSED);
             return;
+        }
+        if (s != OPEN) {
+            return; // EOF already seen, or not connected, or closed
         }
         if (!readEnabled && in != null && !in.isEmpty()) {
             // EOF comes after the bytes kept while paused: hold it until they were presented.
-            eofPending = true;
+            setState(EOF_PENDING);
             return;
         }
-        eofPending = false;
-        inputClosed = true;
+        setState(INPUT_CLOSED);
         try {
             handler.onInputClosed(this);
         } catch (Throwable t) {
@@ -227,13 +254,11 @@ public abstract class AbstractConnection implements Connection {
             writable = true;
             notifyWritability(true);
         }
-        if (state == CLOSING && out.isEmpty()) {
-            if (!lingering) {
-                finishClose(closingReason);
-            }
-        } else if (!out.isEmpty()) {
+        if (!out.isEmpty()) {
             watchSend(); // a partial send: the rest may stall
             startSend();
+        } else if (state == CLOSING || state == CLOSING_INPUT_CLOSED) {
+            finishClose(closingReason);
         }
     }
 
@@ -253,7 +278,7 @@ public abstract class AbstractConnection implements Connection {
     public final boolean write(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
         if (!reactor.inReactorThread()) {
-            if (!openFlag) {
+            if (!isOpen()) {
                 return false;
             }
             byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
@@ -264,7 +289,7 @@ public abstract class AbstractConnection implements Connection {
             });
             return true;
         }
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src, offset, length);
@@ -275,7 +300,7 @@ public abstract class AbstractConnection implements Connection {
     @Override
     public final boolean write(ByteBuffer src) {
         if (!reactor.inReactorThread()) {
-            if (!openFlag) {
+            if (!isOpen()) {
                 return false;
             }
             byte[] copy = new byte[src.remaining()];
@@ -287,7 +312,7 @@ public abstract class AbstractConnection implements Connection {
             });
             return true;
         }
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src);
@@ -301,7 +326,7 @@ public abstract class AbstractConnection implements Connection {
             throw new IllegalStateException("write(ByteView): reactor thread only");
         }
         Objects.checkFromIndexSize(offset, length, src.length());
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src.segment(), src.segmentOffset() + offset, length);
@@ -412,7 +437,7 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && !replayScheduled && (eofPending || (in != null && !in.isEmpty()))) {
+                if (enabled && !replayScheduled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
@@ -429,7 +454,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.execute(this::replayKeptInput);
             return;
         }
-        if (!replayScheduled && state != CLOSED && readEnabled && (eofPending || (in != null && !in.isEmpty()))) {
+        if (!replayScheduled && state != CLOSED && readEnabled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
             replayScheduled = true;
             reactor.execute(presentTask);
         }
@@ -454,9 +479,9 @@ public abstract class AbstractConnection implements Connection {
                 return;
             }
         }
-        if (eofPending && readEnabled && state != CLOSED) {
-            eofPending = false;
-            onInputEnded();
+        if (state == EOF_PENDING && readEnabled) {
+            setState(OPEN);
+            onInputEnded(); // the kept bytes went first; now the EOF
         }
     }
 
@@ -465,16 +490,16 @@ public abstract class AbstractConnection implements Connection {
         return readEnabled;
     }
 
-    /** True once the peer's EOF arrived. */
+    /** True once the peer's EOF arrived (until the connection is closed). */
     protected final boolean isInputClosed() {
-        return inputClosed;
+        return ConnectionState.peerEofSeen(state);
     }
 
     // ---- closing ------------------------------------------------------------------------------------
 
     @Override
     public final boolean isOpen() {
-        return openFlag;
+        return ConnectionState.isOpen((int) STATE.getAcquire(this)); // pairs with setRelease in setState
     }
 
     /** True once {@link #closeNow} ran (the socket is closing or closed). */
@@ -488,7 +513,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.execute(this::close);
             return;
         }
-        closeAfterFlush(inputClosed ? CloseReason.PEER_CLOSED : CloseReason.LOCAL);
+        closeAfterFlush(state == INPUT_CLOSED ? CloseReason.PEER_CLOSED : CloseReason.LOCAL);
     }
 
     @Override
@@ -501,16 +526,16 @@ public abstract class AbstractConnection implements Connection {
     }
 
     private void closeAfterFlush(CloseReason reason) {
-        if (state != OPEN) {
+        int s = state;
+        if (!ConnectionState.isOpen(s)) {
             return;
         }
         if (out.isEmpty() && !sendInFlight()) {
             finishClose(reason);
             return;
         }
-        state = CLOSING;
-        openFlag = false;
         closingReason = reason;
+        setState(s == OPEN ? CLOSING : CLOSING_INPUT_CLOSED);
         flush();
     }
 
@@ -521,14 +546,12 @@ public abstract class AbstractConnection implements Connection {
      */
     private void finishClose(CloseReason reason) {
         long lingerNs = reactor.config.lingerTimeoutNs();
-        if (inputClosed || lingerNs == 0) {
+        if (ConnectionState.peerEofSeen(state) || lingerNs == 0) {
             closeNow(reason, false);
             return;
         }
-        state = CLOSING;
-        openFlag = false;
         closingReason = reason;
-        lingering = true;
+        setState(LINGERING);
         if (in != null) {
             in.release();
         }
@@ -541,7 +564,7 @@ public abstract class AbstractConnection implements Connection {
     }
 
     final void notifyShutdown() {
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return;
         }
         try {
@@ -559,8 +582,7 @@ public abstract class AbstractConnection implements Connection {
         if (state == CLOSED) {
             return;
         }
-        state = CLOSED;
-        openFlag = false;
+        setState(CLOSED);
         if (idleTimer != null) {
             reactor.timers().remove(idleTimer);
             idleTimer = null;
@@ -666,6 +688,7 @@ public abstract class AbstractConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[id=" + id + ", remote=" + remote + ", state=" + state + ", pending=" + out.readableBytes() + "]";
+        return "Connection[id=" + id + ", remote=" + remote + ", state=" + ConnectionState.name(state)
+                + ", pending=" + out.readableBytes() + "]";
     }
 }

@@ -243,6 +243,40 @@ class AbstractConnectionTest {
     }
 
     @Test
+    void eofHeldBehindKeptInputIsDeliveredAfterItWhenReadingResumes() throws Exception {
+        start();
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "last words");
+            c.onInputEnded();
+        });
+        assertThat(handler.events).containsExactly("open");
+        handler.consume = v -> v.length();
+        reactor.run(() -> c.setReadEnabled(true));
+        reactor.run(() -> { });
+        assertThat(handler.events).containsSubsequence("data last words", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
+    void closeWhileAnEofIsHeldBackClosesWithoutLingeringForASecondEof() throws Exception {
+        start();
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "unread");
+            c.onInputEnded(); // held back behind the kept bytes
+            c.close();
+        });
+        // The peer's EOF came already: waiting for it in a lingering close would only wait out
+        // the linger timeout (2 s) before closing.
+        assertThat(handler.events).endsWith("close LOCAL");
+        assertThat(reactor.call(() -> c.outputShutdown)).isFalse();
+    }
+
+    @Test
     void foreignThreadCallsHopOntoTheReactor() throws Exception {
         start();
         FakeConnection c = reactor.open();
