@@ -7,12 +7,15 @@ import io.ringbolt.engine.ByteView;
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.engine.Reactor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -30,6 +33,7 @@ import java.util.Objects;
  * {@link #isOpen()} reads from any thread.
  */
 public abstract class AbstractConnection implements Connection {
+    private static final int CONNECTING = ConnectionState.CONNECTING;
     private static final int OPEN = ConnectionState.OPEN;
     private static final int EOF_PENDING = ConnectionState.EOF_PENDING;
     private static final int INPUT_CLOSED = ConnectionState.INPUT_CLOSED;
@@ -56,6 +60,13 @@ public abstract class AbstractConnection implements Connection {
     protected final OutboundBuffer out;
     private final long id;
     private final Runnable presentTask = this::presentKeptInput;
+    private final HandlerFactory handlerFactory;
+    /** Made by {@link Reactor#connect} rather than accepted. */
+    private final boolean outbound;
+    /** The connect in flight: set only in CONNECTING. */
+    private ConnectAttempt attempt;
+    /** Ends a connect at its deadline on backends without a kernel timeout (NIO). */
+    private TimerQueue.Timer connectTimer;
     private ConnectionHandler handler;
     private InboundBuffer in;
     /**
@@ -73,6 +84,8 @@ public abstract class AbstractConnection implements Connection {
     /** A task presenting kept input is queued (replayKeptInput is not re-entrant and queues one at most). */
     private boolean replayScheduled;
     int registryIndex = -1;
+    /** Position in the reactor's list of connects in flight, or -1. */
+    int connectingIndex = -1;
     private long lastActivityNs;
     private TimerQueue.Timer idleTimer;
     /** Created when output first stays pending past a poll, then reused; pending only while output may be stuck. */
@@ -85,11 +98,35 @@ public abstract class AbstractConnection implements Connection {
     private volatile InetSocketAddress remote;
     private volatile InetSocketAddress local;
 
-    /** Creates the connection's state; call {@link #open()} once the backend is ready. */
+    /**
+     * An accepted connection, OPEN from the start with the reactor's handler factory; call
+     * {@link #open()} once the backend is ready.
+     */
     protected AbstractConnection(AbstractReactor reactor) {
         this.reactor = reactor;
         this.id = reactor.nextConnectionId();
         this.out = new OutboundBuffer(reactor.chunkPool());
+        this.handlerFactory = reactor.handlerFactory();
+        this.outbound = false;
+    }
+
+    /**
+     * An outbound connection in CONNECTING for {@code attempt}, registered with the reactor as
+     * a connect in flight. The backend starts the connect and reports its outcome through
+     * {@link #onConnected()}, {@link #onConnectFailed} or {@link #onConnectTimedOut()}.
+     * Reactor thread.
+     */
+    protected AbstractConnection(AbstractReactor reactor, ConnectAttempt attempt) {
+        this.reactor = reactor;
+        this.id = reactor.nextConnectionId();
+        this.out = new OutboundBuffer(reactor.chunkPool());
+        this.handlerFactory = attempt.handlerFactory();
+        this.outbound = true;
+        this.attempt = attempt;
+        this.state = CONNECTING;
+        this.remote = attempt.target();
+        attempt.attach(this);
+        reactor.registerConnecting(this);
     }
 
     // ---- backend hooks ---------------------------------------------------------------------
@@ -137,7 +174,7 @@ public abstract class AbstractConnection implements Connection {
             idleTimer = reactor.timers().schedule(lastActivityNs + idleNs, this::checkIdle);
         }
         try {
-            handler = Objects.requireNonNull(reactor.handlerFactory().newHandler(this), "handler factory returned null");
+            handler = Objects.requireNonNull(handlerFactory.newHandler(this), "handler factory returned null");
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed(t);
@@ -147,6 +184,100 @@ public abstract class AbstractConnection implements Connection {
 
     private void setState(int next) {
         STATE.setRelease(this, next); // pairs with getAcquire in isOpen()
+    }
+
+    // ---- connecting (outbound connections) -------------------------------------------------
+
+    /**
+     * The connect succeeded: the connection opens as an accepted one does (registered, handler
+     * created, {@code onOpen}), then the caller's future completes with it. If the caller gave
+     * up meanwhile (cancelled the future), the socket is closed instead and no handler is made.
+     * Reactor thread.
+     *
+     * @return true if the connection is open and the backend should start reading
+     */
+    protected final boolean onConnected() {
+        if (state != CONNECTING) {
+            return false; // aborted while the kernel finished the connect
+        }
+        ConnectAttempt a = attempt;
+        if (a.isDone()) {
+            failConnect(ConnectErrors.cancelled(a.target()));
+            return false;
+        }
+        leaveConnecting();
+        setState(OPEN);
+        boolean open = open();
+        a.complete(this);
+        return open;
+    }
+
+    /**
+     * The kernel refused or ended the connect. Reactor thread.
+     *
+     * @param errnoName the errno's name ({@code ECONNREFUSED}), or a description
+     * @param cause     the backend's exception, or null
+     */
+    protected final void onConnectFailed(String errnoName, Throwable cause) {
+        if (state == CONNECTING) {
+            failConnect(ConnectErrors.failed(attempt.target(), errnoName, cause));
+        }
+    }
+
+    /** The connect did not complete within its timeout. Reactor thread. */
+    protected final void onConnectTimedOut() {
+        if (state == CONNECTING) {
+            failConnect(ConnectErrors.timedOut(attempt.target(), attempt.timeoutNs()));
+        }
+    }
+
+    /**
+     * Ends a connect in flight: the socket is closed (the backend cancels what the kernel still
+     * holds) and the caller's future fails with {@code cause}. Nothing happens outside
+     * CONNECTING. Reactor thread.
+     */
+    final void failConnect(IOException cause) {
+        if (state != CONNECTING) {
+            return;
+        }
+        ConnectAttempt a = attempt;
+        leaveConnecting();
+        setState(CLOSED);
+        try {
+            closeSocket(false);
+        } finally {
+            a.fail(cause);
+        }
+    }
+
+    private void leaveConnecting() {
+        attempt.attach(null);
+        attempt = null;
+        reactor.unregisterConnecting(this);
+        if (connectTimer != null) {
+            reactor.timers().remove(connectTimer);
+            connectTimer = null;
+        }
+    }
+
+    /** For backends without a kernel timeout: {@link #onConnectTimedOut()} after {@code timeoutNs}. Reactor thread. */
+    protected final void armConnectTimeout(long timeoutNs) {
+        connectTimer = reactor.timers().schedule(reactor.nanoTime() + timeoutNs, this::onConnectTimedOut);
+    }
+
+    /** True while the connect is in flight. */
+    protected final boolean isConnecting() {
+        return state == CONNECTING;
+    }
+
+    /** True for a connection made by connect rather than accepted. */
+    public final boolean isOutbound() {
+        return outbound;
+    }
+
+    /** The address being connected to (or connected to). */
+    final InetSocketAddress connectTarget() {
+        return remote;
     }
 
     /**
@@ -580,6 +711,10 @@ public abstract class AbstractConnection implements Connection {
      */
     protected final void closeNow(CloseReason reason, boolean abortive) {
         if (state == CLOSED) {
+            return;
+        }
+        if (state == CONNECTING) {
+            failConnect(new ConnectException("connect to " + remote + " failed: closed (" + reason + ")"));
             return;
         }
         setState(CLOSED);
