@@ -68,6 +68,12 @@ public abstract class AbstractConnection implements Connection {
     /** Ends a connect at its deadline on backends without a kernel timeout (NIO). */
     private TimerQueue.Timer connectTimer;
     private ConnectionHandler handler;
+    /** Handed over to from inside onData: becomes the handler when onData returns. */
+    private ConnectionHandler pendingHandler;
+    /** onData calls on the stack (a hand-over inside one waits for its consumed count). */
+    private int dataDepth;
+    /** Handler callbacks of any kind on the stack (bytes are then not presented synchronously). */
+    private int callbackDepth;
     private InboundBuffer in;
     /**
      * A {@link ConnectionState} value. Plain reads on the reactor thread (its only writer);
@@ -173,11 +179,14 @@ public abstract class AbstractConnection implements Connection {
         if (idleNs > 0) {
             idleTimer = reactor.timers().schedule(lastActivityNs + idleNs, this::checkIdle);
         }
+        callbackDepth++;
         try {
             handler = Objects.requireNonNull(handlerFactory.newHandler(this), "handler factory returned null");
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
         return state == OPEN;
     }
@@ -301,12 +310,10 @@ public abstract class AbstractConnection implements Connection {
             keep(segment, offset, length);
             return;
         }
-        ByteView view = reactor.view();
         InboundBuffer kept = in;
         try {
             if (kept == null || kept.isEmpty()) {
-                view.wrap(segment, offset, length);
-                int consumed = consume(view);
+                int consumed = present(segment, offset, length);
                 if (consumed < length && state != CLOSED) {
                     keep(segment, offset + consumed, length - consumed);
                 }
@@ -315,8 +322,7 @@ public abstract class AbstractConnection implements Connection {
                     closeNow(CloseReason.OVERFLOW, false);
                     return;
                 }
-                view.wrap(kept.segment(), kept.start(), kept.length());
-                int consumed = consume(view);
+                int consumed = present(kept.segment(), kept.start(), kept.length());
                 if (state != CLOSED) {
                     kept.discard(consumed);
                 }
@@ -326,8 +332,33 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
+    /**
+     * Presents the bytes in place to the handler; when it hands the connection over from inside
+     * onData, the bytes it did not consume go on to the next handler at once (after its
+     * onOpen), as long as the connection stays open and reading enabled.
+     *
+     * @return how many bytes the handlers consumed together
+     */
+    private int present(MemorySegment segment, long offset, int length) {
+        ByteView view = reactor.view();
+        int consumed = 0;
+        do {
+            view.wrap(segment, offset + consumed, length - consumed);
+            consumed += consume(view);
+        } while (pendingHandler != null && switchHandler(pendingHandler) && consumed < length);
+        return consumed;
+    }
+
     private int consume(ByteView view) {
-        int consumed = handler.onData(this, view);
+        dataDepth++;
+        callbackDepth++;
+        int consumed;
+        try {
+            consumed = handler.onData(this, view);
+        } finally {
+            dataDepth--;
+            callbackDepth--;
+        }
         if (consumed < 0 || consumed > view.length()) {
             throw new IllegalStateException("onData returned " + consumed + " for " + view.length() + " bytes");
         }
@@ -363,10 +394,13 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         setState(INPUT_CLOSED);
+        callbackDepth++;
         try {
             handler.onInputClosed(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -473,10 +507,13 @@ public abstract class AbstractConnection implements Connection {
     }
 
     private void notifyWritability(boolean value) {
+        callbackDepth++;
         try {
             handler.onWritabilityChanged(this, value);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -598,10 +635,8 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         if (kept != null && !kept.isEmpty()) {
-            ByteView view = reactor.view();
-            view.wrap(kept.segment(), kept.start(), kept.length());
             try {
-                int consumed = consume(view);
+                int consumed = present(kept.segment(), kept.start(), kept.length());
                 if (state != CLOSED) {
                     kept.discard(consumed);
                 }
@@ -619,6 +654,66 @@ public abstract class AbstractConnection implements Connection {
     @Override
     public final boolean isReadEnabled() {
         return readEnabled;
+    }
+
+    // ---- hand-over -------------------------------------------------------------------------------
+
+    @Override
+    public final boolean handOver(ConnectionHandler next) {
+        Objects.requireNonNull(next, "next");
+        if (!reactor.inReactorThread()) {
+            throw new IllegalStateException("handOver: reactor thread only");
+        }
+        if (!ConnectionState.isOpen(state)) {
+            return false;
+        }
+        if (dataDepth > 0) {
+            // Inside onData: the old handler has yet to say how much it consumed; present()
+            // switches when it returns and goes on with the rest.
+            pendingHandler = next;
+            return true;
+        }
+        if (switchHandler(next)) {
+            if (state == EOF_PENDING || (in != null && !in.isEmpty())) {
+                if (callbackDepth == 0) {
+                    presentKeptInput(); // e.g. from a task: the kept bytes reach next at once
+                } else if (!replayScheduled) {
+                    // Inside another callback of the old handler: not re-entering onData from
+                    // there, the bytes follow as a task (before any byte received later).
+                    replayScheduled = true;
+                    reactor.execute(presentTask);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes {@code next} the handler and calls its onOpen; dropped if the connection stopped
+     * being open meanwhile (the old handler keeps it and gets onClose). An EOF the old handler
+     * was told is owed to the new one, after the kept bytes.
+     *
+     * @return whether bytes may go on to the new handler now
+     */
+    private boolean switchHandler(ConnectionHandler next) {
+        pendingHandler = null;
+        if (!ConnectionState.isOpen(state)) {
+            return false;
+        }
+        handler = next;
+        if (state == INPUT_CLOSED) {
+            setState(EOF_PENDING);
+        }
+        callbackDepth++;
+        try {
+            next.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        } finally {
+            callbackDepth--;
+        }
+        int s = state;
+        return s != CLOSED && s != LINGERING && readEnabled;
     }
 
     /** True once the peer's EOF arrived (until the connection is closed). */
@@ -698,10 +793,13 @@ public abstract class AbstractConnection implements Connection {
         if (!ConnectionState.isOpen(state)) {
             return;
         }
+        callbackDepth++;
         try {
             handler.onShutdown(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -718,6 +816,7 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         setState(CLOSED);
+        pendingHandler = null;
         if (idleTimer != null) {
             reactor.timers().remove(idleTimer);
             idleTimer = null;

@@ -16,6 +16,7 @@ package io.ringbolt.engine.runtime;
  *  OPEN ──peer EOF, reading paused with kept input──▶ EOF_PENDING
  *  OPEN ──peer EOF (onInputClosed)──▶ INPUT_CLOSED
  *  EOF_PENDING ──kept input presented, then onInputClosed──▶ INPUT_CLOSED
+ *  INPUT_CLOSED ──handOver (the new handler is owed the EOF, after the kept bytes)──▶ EOF_PENDING
  *
  *  OPEN ──close(), output pending──▶ CLOSING
  *  EOF_PENDING, INPUT_CLOSED ──close(), output pending──▶ CLOSING_INPUT_CLOSED
