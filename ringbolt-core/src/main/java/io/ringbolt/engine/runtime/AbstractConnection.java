@@ -25,7 +25,9 @@ import java.util.Objects;
  * Connection state both backends share: the handler, staged output with water marks, kept
  * input, the life cycle as one state machine ({@link ConnectionState}: open, half-closed,
  * closing after the flush, lingering, closed; {@code onClose} exactly once), idle and write
- * timeouts and foreign-thread hand-off. A backend supplies the kernel side: starting a send,
+ * timeouts, foreign-thread hand-off and hand-over to another handler. An outbound connection
+ * starts in CONNECTING and has no handler until its backend reports the connect done
+ * ({@link #onConnected()}). A backend supplies the kernel side: connecting, starting a send,
  * closing the socket, pausing reads.
  *
  * <p>All state is confined to the reactor thread; public methods called from other threads
