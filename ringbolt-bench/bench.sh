@@ -18,6 +18,10 @@
 #           scenario, with a canary's success rate, peak/after RSS and liveness; both backends
 #           (not part of the default run: `./ringbolt bench resilience`; options for
 #           resilience/run.sh go in RESILIENCE_ARGS, the server's heap in RINGBOLT_JAVA_OPTS)
+#   connect outbound connects/s and client CPU per connect: Ringbolt's Engine.connect on
+#           io_uring/nio against Netty 4.2's Bootstrap on io_uring/epoll/nio, 1 and 64 connects
+#           in flight, against one fixed server (not part of the default run:
+#           `./ringbolt bench connect`)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -51,7 +55,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls|resilience) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience|connect) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -77,6 +81,7 @@ source "$HARNESS/http.sh"
 source "$HARNESS/memory.sh"
 source "$HARNESS/alloc.sh"
 source "$HARNESS/jmh.sh"
+source "$HARNESS/connect.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -87,6 +92,7 @@ READY_TIMEOUT_S=20
 QUIET_PCT=25
 NOISE_RETRY_PCT=20
 read -r -a ECHO_CONNS <<<"${BENCH_ECHO_CONNS:-1 64 512}"
+CONNECT_CONCURRENCY=(1 64)
 ECHO_SIZE=64
 HTTP_CONNS=256
 HTTP_PIPELINE_DEPTH=16
@@ -105,6 +111,7 @@ if [ "$QUICK" = 1 ]; then
   HTTP_SCENARIOS=(plaintext pipeline)
   MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=4
   JMH_WARMUP_ITERS=1; JMH_ITERS=2; JMH_ITER_TIME=1s
+  CONNECT_ROUNDS="${ROUNDS:-1}"; CONNECT_WARMUP_S=2; CONNECT_DURATION_S=1
 else
   # Echo: five rounds of 2-second windows on servers that stay up (one connection is
   # wake-up bound and noisy on a shared VM, so more rounds buy a steadier median).
@@ -117,6 +124,7 @@ else
   HTTP_SCENARIOS=("${HTTP_SCENARIOS_ALL[@]}")
   MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=5
   JMH_WARMUP_ITERS=1; JMH_ITERS=3; JMH_ITER_TIME=1s
+  CONNECT_ROUNDS="${ROUNDS:-3}"; CONNECT_WARMUP_S=4; CONNECT_DURATION_S=3
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
 
@@ -219,6 +227,7 @@ for profile in "${PROFILES[@]}"; do
       mapfile -t list < <(filter_servers "${ECHO_SERVERS_ALL[@]}"); run_alloc_profile echo "${list[@]}"
       mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
     jmh) run_jmh_profile ;;
+    connect) mapfile -t list < <(filter_servers "${CONNECT_CLIENTS_ALL[@]}"); run_connect_profile "${list[@]}" ;;
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"

@@ -193,6 +193,32 @@ def echo_section(rows, out_dir, charts):
     return md
 
 
+CONNECT_INTRO = (
+    "The client is the contender: one reactor / event loop pinned to CPU 1 opens TCP connections "
+    "to 127.0.0.1 with 1 or 64 connects in flight and resets each (SO_LINGER 0) as soon as it is "
+    "connected; the server is the same for all (Netty's epoll echo server pinned to CPU 0). "
+    "Median over rounds, min–max in brackets. *Client CPU µs/connect* is the client JVM's CPU "
+    "time over the window divided by the connects in it (lower is better); *vs Ringbolt* divides "
+    "by Ringbolt's median; *Noise* as for echo.")
+
+
+def connect_section(rows):
+    data, unavailable = group(rows, "connect", "concurrency")
+    if not data and not unavailable:
+        return []
+    md = ["## Connect rate: outbound connects (Ringbolt Engine.connect vs Netty Bootstrap)", "", CONNECT_INTRO, ""]
+    columns = [("Connects/s", "connects_per_s", 0, True, True),
+               ("Client CPU µs/connect", "client_cpu_us_per_connect", 2, True, True),
+               ("Server CPU µs/connect", "server_cpu_us_per_connect", 2, False, False),
+               ("Client CPU %", "client_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False),
+               ("Failures", "failures", 0, False, False)]
+    for conc, by_server in data.items():
+        md += [f"### {conc} connect{'s' if conc != '1' else ''} in flight", ""]
+        md += comparison_table(by_server, columns)
+    md += unavailable_lines(unavailable)
+    return md
+
+
 def http_section(rows, out_dir, charts):
     data, unavailable = group(rows, "http", "scenario")
     if not data and not unavailable:
@@ -483,6 +509,7 @@ def main():
     md += http_section(rows, a.out, charts)
     md += memory_section(rows)
     md += alloc_section(rows)
+    md += connect_section(rows)
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)

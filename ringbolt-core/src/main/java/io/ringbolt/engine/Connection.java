@@ -90,6 +90,36 @@ public interface Connection {
      */
     void replayKeptInput();
 
+    /**
+     * Hands this live connection to another handler: a protocol upgrade (WebSocket, h2c), or a
+     * handler that has read a preamble and passes the stream on. Reactor thread only.
+     *
+     * <p>Called inside {@link ConnectionHandler#onData}, the current handler then returns how
+     * many bytes it consumed, as always; when it has returned, {@code next} gets
+     * {@link ConnectionHandler#onOpen} and then, at once, the bytes the old handler did not
+     * consume (the rest of this read, in place), followed by every byte received later: in
+     * order, nothing lost or duplicated. Called elsewhere (a task, a timer, a future's
+     * callback), {@code next} gets onOpen at once and then the bytes kept from earlier reads, at
+     * once too, or from a task right after when called inside another callback of the old
+     * handler (onData is never re-entered).
+     *
+     * <p>The old handler gets no further callback, not even onClose. Everything else carries
+     * over as it is: pending output and writability, whether reading is enabled (bytes reach
+     * {@code next} only while it is), timers, the attachment. If the peer's EOF was already
+     * delivered to the old handler, {@code next} is told it again
+     * ({@link ConnectionHandler#onInputClosed}) after the kept bytes. If the old handler closes
+     * the connection after handing it over inside the same onData, the hand-over is dropped and
+     * the old handler gets onClose.
+     *
+     * @return false (and nothing happens) if the connection is closing or closed
+     * @throws IllegalStateException when called off the reactor thread
+     * @throws UnsupportedOperationException if this connection cannot be handed over (only
+     *     test doubles)
+     */
+    default boolean handOver(ConnectionHandler next) {
+        throw new UnsupportedOperationException("handOver is not supported by " + getClass().getName());
+    }
+
     /** Flushes what was written, then closes ({@link CloseReason#LOCAL}). Any thread; idempotent. */
     void close();
 

@@ -8,7 +8,10 @@ package io.ringbolt.engine;
  */
 public interface ConnectionHandler {
 
-    /** The connection is open; the handler may write immediately. */
+    /**
+     * The connection is open (accepted, or connected by {@link Engine#connect}), or was just
+     * handed to this handler ({@link Connection#handOver}); the handler may write immediately.
+     */
     default void onOpen(Connection connection) {}
 
     /**

@@ -9,12 +9,16 @@ import io.ringbolt.engine.uring.UringTransport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +33,10 @@ import java.util.function.Consumer;
  *     .start();
  * }</pre>
  *
- * Thread-safe. {@link #close()} stops gracefully; an engine can be started and stopped many
+ * An engine also connects out ({@link #connect(SocketAddress, HandlerFactory, Duration)}), with
+ * or without listeners of its own.
+ *
+ * <p>Thread-safe. {@link #close()} stops gracefully; an engine can be started and stopped many
  * times in one JVM.
  */
 public final class Engine implements AutoCloseable {
@@ -40,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final String backendReason;
     private final String features;
     private final TransportServer server;
+    /** Round-robin position of the next outbound connection. */
+    private final AtomicInteger nextConnectReactor = new AtomicInteger();
     private volatile boolean closed;
 
     private Engine(EngineConfig config, Backend backend, String backendReason, String features,
@@ -103,9 +112,70 @@ public final class Engine implements AutoCloseable {
         forEachConnection(c -> c.writeAndFlush(copy));
     }
 
+    /**
+     * Opens an outbound TCP connection on the next reactor in round-robin order. Once open it
+     * behaves exactly like an accepted connection: the same handler contract, back-pressure,
+     * timers (idle, write), close reasons, receive limits and memory budget, and it closes with
+     * the engine.
+     *
+     * <p>An unresolved {@link InetSocketAddress} ({@link InetSocketAddress#createUnresolved}) is
+     * resolved on a virtual thread, never on a reactor; the first address the resolver returns
+     * is used. {@code timeout} covers resolution and connect together.
+     *
+     * <p>The future completes on the connection's reactor thread: with the connection, after its
+     * handler was created by {@code handlerFactory} and its {@code onOpen} returned (if that
+     * handler closed it already, the connection is returned closed); or exceptionally, naming
+     * the address and the cause, with a {@link ConnectException} (refused, reset, engine
+     * stopping, reactor full: {@code connect to /127.0.0.1:1 failed: ECONNREFUSED (connection
+     * refused)}), a {@link java.net.NoRouteToHostException} (unreachable), a
+     * {@link java.net.SocketTimeoutException} (timed out) or an
+     * {@link java.net.UnknownHostException}. A failed connect leaves nothing behind: no
+     * descriptor, no connection slot, no buffer. Actions chained with the non-async methods of
+     * the future run on the reactor thread and must not block. Cancelling the future before the
+     * connect completed closes the socket; no handler is created.
+     *
+     * <p>Any thread.
+     *
+     * @param address        where to connect; an {@link InetSocketAddress}, resolved or not
+     * @param handlerFactory creates the connection's handler once it is open (on its reactor thread)
+     * @param timeout        positive; for resolution and connect
+     * @throws IllegalArgumentException for another kind of address or a timeout that is not positive
+     */
+    public CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
+        List<? extends AbstractReactor> all = server.reactors();
+        AbstractReactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        return connect(r, address, handlerFactory, timeout);
+    }
+
+    /** As {@link #connect(SocketAddress, HandlerFactory, Duration)}, with one handler instance for the connection. */
+    public CompletableFuture<Connection> connect(SocketAddress address, ConnectionHandler handler, Duration timeout) {
+        Objects.requireNonNull(handler, "handler");
+        return connect(address, c -> handler, timeout);
+    }
+
+    /**
+     * As {@link #connect(SocketAddress, HandlerFactory, Duration)}, on the given reactor of this
+     * engine (e.g. the reactor of a connection the new one will exchange bytes with).
+     *
+     * @throws IllegalArgumentException if {@code reactor} is not one of this engine's
+     */
+    public CompletableFuture<Connection> connect(Reactor reactor, SocketAddress address, HandlerFactory handlerFactory,
+                                                 Duration timeout) {
+        Objects.requireNonNull(reactor, "reactor");
+        if (!server.reactors().contains(reactor)) {
+            throw new IllegalArgumentException("reactor=" + reactor + " (not a reactor of this engine)");
+        }
+        if (closed) {
+            Objects.requireNonNull(address, "address");
+            return CompletableFuture.failedFuture(new ConnectException("connect to " + address + " failed: the engine is stopped"));
+        }
+        return reactor.connect(address, handlerFactory, timeout);
+    }
+
     /** Counters summed over reactors. Any thread. */
     public EngineStats stats() {
-        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0;
+        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0, connected = 0,
+                connectFailed = 0;
         for (AbstractReactor r : server.reactors()) {
             var c = r.counters();
             open += c.openConnections();
@@ -115,8 +185,10 @@ public final class Engine implements AutoCloseable {
             errors += c.handlerErrors();
             in += c.bytesReceived();
             out += c.bytesSent();
+            connected += c.connectedTotal();
+            connectFailed += c.connectFailedTotal();
         }
-        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out);
+        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out, connected, connectFailed);
     }
 
     /** The start-up line: backend, features in use, reactors, addresses. */
@@ -124,7 +196,7 @@ public final class Engine implements AutoCloseable {
         return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
                 + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
                 + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
-                + ", listening on " + boundAddresses();
+                + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + boundAddresses());
     }
 
     private static String budgetText(long bytes) {
@@ -294,7 +366,11 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /** Creates each connection's handler; required when a listener is bound. */
+        /**
+         * Creates each accepted connection's handler; required when a listener is bound. An
+         * engine without listeners (a client) needs none: its connections get their handlers
+         * from {@link Engine#connect}.
+         */
         public Builder handler(HandlerFactory factory) { this.handlerFactory = factory; return this; }
 
         /** Validates the settings without starting anything. */

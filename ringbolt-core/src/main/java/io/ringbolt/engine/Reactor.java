@@ -2,6 +2,9 @@ package io.ringbolt.engine;
 
 import io.ringbolt.buffer.MemoryBudget;
 
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,6 +43,19 @@ public interface Reactor extends Executor {
 
     /** Calls {@code action} for every open connection of this reactor. Reactor thread only. */
     void forEachConnection(Consumer<Connection> action);
+
+    /**
+     * Opens an outbound TCP connection owned by this reactor; see
+     * {@link Engine#connect(SocketAddress, HandlerFactory, Duration)} for the contract. A handler
+     * that connects on its own connection's reactor ({@code connection.reactor().connect(...)})
+     * keeps both connections on one thread, so it can pass bytes between them without locks.
+     * Any thread.
+     *
+     * @throws UnsupportedOperationException if this reactor cannot connect (only test doubles)
+     */
+    default CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
+        throw new UnsupportedOperationException("connect is not supported by " + getClass().getName());
+    }
 
     /**
      * The engine's memory budget, which protocol layers reserve from before they buffer input

@@ -5,17 +5,21 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 
 import java.util.Locale;
 
 /**
  * The three Netty 4.2 transports the harness compares against: each is an {@link IoHandlerFactory}
- * for a {@code MultiThreadIoEventLoopGroup} plus the matching server channel class.
+ * for a {@code MultiThreadIoEventLoopGroup} plus the matching server and client channel classes.
  */
 enum NettyTransport {
     NIO, EPOLL, IO_URING;
@@ -55,6 +59,15 @@ enum NettyTransport {
             case NIO -> NioIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case IO_URING -> IoUringIoHandler.newFactory();
+        };
+    }
+
+    /** The client channel class, for {@code Bootstrap} (the connect-rate client). */
+    Class<? extends SocketChannel> socketChannelClass() {
+        return switch (this) {
+            case NIO -> NioSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
         };
     }
 

@@ -2,6 +2,8 @@ package io.ringbolt.engine.nio;
 
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.runtime.AbstractConnection;
+import io.ringbolt.engine.runtime.ConnectAttempt;
+import io.ringbolt.engine.runtime.ConnectErrors;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +16,8 @@ import java.nio.channels.SocketChannel;
  * A connection on a non-blocking {@link SocketChannel}. Reads into the reactor's shared read
  * buffer while the channel is readable (bounded per event); sends with gathering writes
  * straight from the staged output chunks until the socket would block, then waits for
- * OP_WRITE. Reactor thread only.
+ * OP_WRITE. An outbound one first waits for OP_CONNECT, with a reactor timer for its timeout.
+ * Reactor thread only.
  */
 final class NioConnection extends AbstractConnection implements NioSelectable {
     /** Reads per readiness event before yielding to other connections. */
@@ -39,13 +42,47 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
         this.key = key;
     }
 
+    /** An outbound connection whose non-blocking connect is in flight (or has just succeeded). */
+    NioConnection(NioReactor reactor, SocketChannel channel, SelectionKey key, ConnectAttempt attempt) {
+        super(reactor, attempt);
+        this.nio = reactor;
+        this.channel = channel;
+        this.key = key;
+    }
+
     /** Opens the connection (handler creation and {@code onOpen}). */
     void start() {
         open();
     }
 
+    void armConnectTimer(long timeoutNs) {
+        armConnectTimeout(timeoutNs);
+    }
+
+    /** OP_CONNECT fired (or connect returned at once): finish it, then open or fail. */
+    void finishConnect() {
+        try {
+            if (!channel.finishConnect()) {
+                return; // spurious readiness: still connecting
+            }
+        } catch (IOException | RuntimeException e) {
+            onConnectFailed(ConnectErrors.errnoNameOf(e), e);
+            return;
+        }
+        onConnected();
+        // From OP_CONNECT (which a connected socket would report ready forever) to what the
+        // handler wants now; a no-op once closed (the key is cancelled).
+        updateInterest();
+    }
+
     @Override
     public void onReady(int readyOps) {
+        if (isConnecting()) {
+            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+                finishConnect();
+            }
+            return;
+        }
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             onWritable();
         }

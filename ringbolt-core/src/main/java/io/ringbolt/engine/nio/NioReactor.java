@@ -4,9 +4,14 @@ import io.ringbolt.buffer.NativeRegion;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
+import io.ringbolt.engine.runtime.ConnectAttempt;
+import io.ringbolt.engine.runtime.ConnectErrors;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -176,6 +181,36 @@ final class NioReactor extends AbstractReactor {
         NioConnection c = new NioConnection(this, ch, key);
         key.attach(c);
         c.start();
+    }
+
+    @Override
+    protected void startConnect(ConnectAttempt attempt, long timeoutNs) {
+        InetSocketAddress target = attempt.target();
+        SocketChannel ch = null;
+        SelectionKey key;
+        boolean connected;
+        try {
+            ch = SocketChannel.open(target.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            ch.configureBlocking(false);
+            if (config.tcpNoDelay()) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            connected = ch.connect(target);
+            key = ch.register(selector, connected ? 0 : SelectionKey.OP_CONNECT);
+        } catch (IOException | RuntimeException e) {
+            // Refused at once, no descriptor left (EMFILE), unsupported family ...
+            ListenSockets.closeQuietly(ch);
+            attempt.fail(ConnectErrors.failed(target, ConnectErrors.errnoNameOf(e), e));
+            return;
+        }
+        NioConnection c = new NioConnection(this, ch, key, attempt);
+        key.attach(c);
+        if (connected) {
+            c.finishConnect();
+        } else {
+            c.armConnectTimer(timeoutNs);
+        }
     }
 
     /** The shared read buffer; valid until the connection's {@code onReceived} returns. */

@@ -7,10 +7,15 @@ import io.ringbolt.engine.ByteView;
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
+import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.engine.Reactor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -18,15 +23,36 @@ import java.util.Objects;
 
 /**
  * Connection state both backends share: the handler, staged output with water marks, kept
- * input, the close state machine (open → closing-after-flush → closed, {@code onClose} exactly
- * once), idle and write timeouts and foreign-thread hand-off. A backend supplies the kernel side: starting
- * a send, closing the socket, pausing reads.
+ * input, the life cycle as one state machine ({@link ConnectionState}: open, half-closed,
+ * closing after the flush, lingering, closed; {@code onClose} exactly once), idle and write
+ * timeouts, foreign-thread hand-off and hand-over to another handler. An outbound connection
+ * starts in CONNECTING and has no handler until its backend reports the connect done
+ * ({@link #onConnected()}). A backend supplies the kernel side: connecting, starting a send,
+ * closing the socket, pausing reads.
  *
  * <p>All state is confined to the reactor thread; public methods called from other threads
- * hop onto it through {@link Reactor#execute}.
+ * hop onto it through {@link Reactor#execute}. The one exception is the life-cycle state, which
+ * {@link #isOpen()} reads from any thread.
  */
 public abstract class AbstractConnection implements Connection {
-    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+    private static final int CONNECTING = ConnectionState.CONNECTING;
+    private static final int OPEN = ConnectionState.OPEN;
+    private static final int EOF_PENDING = ConnectionState.EOF_PENDING;
+    private static final int INPUT_CLOSED = ConnectionState.INPUT_CLOSED;
+    private static final int CLOSING = ConnectionState.CLOSING;
+    private static final int CLOSING_INPUT_CLOSED = ConnectionState.CLOSING_INPUT_CLOSED;
+    private static final int LINGERING = ConnectionState.LINGERING;
+    private static final int CLOSED = ConnectionState.CLOSED;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A throwing handler is a bug, but a client may trigger it on every connection: rate-limited per class. */
     private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(AbstractReactor.LOG, System.Logger.Level.WARNING);
 
@@ -36,14 +62,29 @@ public abstract class AbstractConnection implements Connection {
     protected final OutboundBuffer out;
     private final long id;
     private final Runnable presentTask = this::presentKeptInput;
+    private final HandlerFactory handlerFactory;
+    /** Made by {@link Reactor#connect} rather than accepted. */
+    private final boolean outbound;
+    /** The connect in flight: set only in CONNECTING. */
+    private ConnectAttempt attempt;
+    /** Ends a connect at its deadline on backends without a kernel timeout (NIO). */
+    private TimerQueue.Timer connectTimer;
     private ConnectionHandler handler;
+    /** Handed over to from inside onData: becomes the handler when onData returns. */
+    private ConnectionHandler pendingHandler;
+    /** onData calls on the stack (a hand-over inside one waits for its consumed count). */
+    private int dataDepth;
+    /** Handler callbacks of any kind on the stack (bytes are then not presented synchronously). */
+    private int callbackDepth;
     private InboundBuffer in;
+    /**
+     * A {@link ConnectionState} value. Plain reads on the reactor thread (its only writer);
+     * written through {@link #setState} with a release store, which pairs with the acquire load
+     * of {@link #isOpen()} on other threads.
+     */
     private int state = OPEN;
-    private volatile boolean openFlag = true;
+    /** Why the connection closes, from the moment it entered a closing state. */
     private CloseReason closingReason;
-    private boolean inputClosed;
-    private boolean eofPending;
-    private boolean lingering;
     private TimerQueue.Timer lingerTimer;
     private boolean writable = true;
     private volatile boolean readEnabled = true;
@@ -51,6 +92,8 @@ public abstract class AbstractConnection implements Connection {
     /** A task presenting kept input is queued (replayKeptInput is not re-entrant and queues one at most). */
     private boolean replayScheduled;
     int registryIndex = -1;
+    /** Position in the reactor's list of connects in flight, or -1. */
+    int connectingIndex = -1;
     private long lastActivityNs;
     private TimerQueue.Timer idleTimer;
     /** Created when output first stays pending past a poll, then reused; pending only while output may be stuck. */
@@ -63,11 +106,35 @@ public abstract class AbstractConnection implements Connection {
     private volatile InetSocketAddress remote;
     private volatile InetSocketAddress local;
 
-    /** Creates the connection's state; call {@link #open()} once the backend is ready. */
+    /**
+     * An accepted connection, OPEN from the start with the reactor's handler factory; call
+     * {@link #open()} once the backend is ready.
+     */
     protected AbstractConnection(AbstractReactor reactor) {
         this.reactor = reactor;
         this.id = reactor.nextConnectionId();
         this.out = new OutboundBuffer(reactor.chunkPool());
+        this.handlerFactory = reactor.handlerFactory();
+        this.outbound = false;
+    }
+
+    /**
+     * An outbound connection in CONNECTING for {@code attempt}, registered with the reactor as
+     * a connect in flight. The backend starts the connect and reports its outcome through
+     * {@link #onConnected()}, {@link #onConnectFailed} or {@link #onConnectTimedOut()}.
+     * Reactor thread.
+     */
+    protected AbstractConnection(AbstractReactor reactor, ConnectAttempt attempt) {
+        this.reactor = reactor;
+        this.id = reactor.nextConnectionId();
+        this.out = new OutboundBuffer(reactor.chunkPool());
+        this.handlerFactory = attempt.handlerFactory();
+        this.outbound = true;
+        this.attempt = attempt;
+        this.state = CONNECTING;
+        this.remote = attempt.target();
+        attempt.attach(this);
+        reactor.registerConnecting(this);
     }
 
     // ---- backend hooks ---------------------------------------------------------------------
@@ -114,13 +181,114 @@ public abstract class AbstractConnection implements Connection {
         if (idleNs > 0) {
             idleTimer = reactor.timers().schedule(lastActivityNs + idleNs, this::checkIdle);
         }
+        callbackDepth++;
         try {
-            handler = Objects.requireNonNull(reactor.handlerFactory().newHandler(this), "handler factory returned null");
+            handler = Objects.requireNonNull(handlerFactory.newHandler(this), "handler factory returned null");
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
         return state == OPEN;
+    }
+
+    private void setState(int next) {
+        STATE.setRelease(this, next); // pairs with getAcquire in isOpen()
+    }
+
+    // ---- connecting (outbound connections) -------------------------------------------------
+
+    /**
+     * The connect succeeded: the connection opens as an accepted one does (registered, handler
+     * created, {@code onOpen}), then the caller's future completes with it. If the caller gave
+     * up meanwhile (cancelled the future), the socket is closed instead and no handler is made.
+     * Reactor thread.
+     *
+     * @return true if the connection is open and the backend should start reading
+     */
+    protected final boolean onConnected() {
+        if (state != CONNECTING) {
+            return false; // aborted while the kernel finished the connect
+        }
+        ConnectAttempt a = attempt;
+        if (a.isDone()) {
+            failConnect(ConnectErrors.cancelled(a.target()));
+            return false;
+        }
+        leaveConnecting();
+        setState(OPEN);
+        boolean open = open();
+        a.complete(this);
+        return open;
+    }
+
+    /**
+     * The kernel refused or ended the connect. Reactor thread.
+     *
+     * @param errnoName the errno's name ({@code ECONNREFUSED}), or a description
+     * @param cause     the backend's exception, or null
+     */
+    protected final void onConnectFailed(String errnoName, Throwable cause) {
+        if (state == CONNECTING) {
+            failConnect(ConnectErrors.failed(attempt.target(), errnoName, cause));
+        }
+    }
+
+    /** The connect did not complete within its timeout. Reactor thread. */
+    protected final void onConnectTimedOut() {
+        if (state == CONNECTING) {
+            failConnect(ConnectErrors.timedOut(attempt.target(), attempt.timeoutNs()));
+        }
+    }
+
+    /**
+     * Ends a connect in flight: the socket is closed (the backend cancels what the kernel still
+     * holds) and the caller's future fails with {@code cause}. Nothing happens outside
+     * CONNECTING. Reactor thread.
+     */
+    final void failConnect(IOException cause) {
+        if (state != CONNECTING) {
+            return;
+        }
+        ConnectAttempt a = attempt;
+        leaveConnecting();
+        setState(CLOSED);
+        try {
+            closeSocket(false);
+        } finally {
+            a.fail(cause);
+        }
+    }
+
+    private void leaveConnecting() {
+        attempt.attach(null);
+        attempt = null;
+        reactor.unregisterConnecting(this);
+        if (connectTimer != null) {
+            reactor.timers().remove(connectTimer);
+            connectTimer = null;
+        }
+    }
+
+    /** For backends without a kernel timeout: {@link #onConnectTimedOut()} after {@code timeoutNs}. Reactor thread. */
+    protected final void armConnectTimeout(long timeoutNs) {
+        connectTimer = reactor.timers().schedule(reactor.nanoTime() + timeoutNs, this::onConnectTimedOut);
+    }
+
+    /** True while the connect is in flight. */
+    protected final boolean isConnecting() {
+        return state == CONNECTING;
+    }
+
+    /** True for a connection made by connect rather than accepted. */
+    public final boolean isOutbound() {
+        return outbound;
+    }
+
+    /** The address being connected to (or connected to). */
+    final InetSocketAddress connectTarget() {
+        return remote;
     }
 
     /**
@@ -128,12 +296,13 @@ public abstract class AbstractConnection implements Connection {
      * sees them in place and what it does not consume is copied aside. Reactor thread.
      */
     protected final void onReceived(MemorySegment segment, long offset, int length) {
-        if (state == CLOSED) {
+        int s = state;
+        if (s == CLOSED) {
             return;
         }
         lastActivityNs = reactor.nanoTime();
         reactor.counters().onReceived(length);
-        if (lingering) {
+        if (s == LINGERING) {
             return; // closing: the peer's late bytes are read and dropped until its EOF
         }
         if (!readEnabled) {
@@ -143,12 +312,10 @@ public abstract class AbstractConnection implements Connection {
             keep(segment, offset, length);
             return;
         }
-        ByteView view = reactor.view();
         InboundBuffer kept = in;
         try {
             if (kept == null || kept.isEmpty()) {
-                view.wrap(segment, offset, length);
-                int consumed = consume(view);
+                int consumed = present(segment, offset, length);
                 if (consumed < length && state != CLOSED) {
                     keep(segment, offset + consumed, length - consumed);
                 }
@@ -157,8 +324,7 @@ public abstract class AbstractConnection implements Connection {
                     closeNow(CloseReason.OVERFLOW, false);
                     return;
                 }
-                view.wrap(kept.segment(), kept.start(), kept.length());
-                int consumed = consume(view);
+                int consumed = present(kept.segment(), kept.start(), kept.length());
                 if (state != CLOSED) {
                     kept.discard(consumed);
                 }
@@ -168,8 +334,33 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
+    /**
+     * Presents the bytes in place to the handler; when it hands the connection over from inside
+     * onData, the bytes it did not consume go on to the next handler at once (after its
+     * onOpen), as long as the connection stays open and reading enabled.
+     *
+     * @return how many bytes the handlers consumed together
+     */
+    private int present(MemorySegment segment, long offset, int length) {
+        ByteView view = reactor.view();
+        int consumed = 0;
+        do {
+            view.wrap(segment, offset + consumed, length - consumed);
+            consumed += consume(view);
+        } while (pendingHandler != null && switchHandler(pendingHandler) && consumed < length);
+        return consumed;
+    }
+
     private int consume(ByteView view) {
-        int consumed = handler.onData(this, view);
+        dataDepth++;
+        callbackDepth++;
+        int consumed;
+        try {
+            consumed = handler.onData(this, view);
+        } finally {
+            dataDepth--;
+            callbackDepth--;
+        }
         if (consumed < 0 || consumed > view.length()) {
             throw new IllegalStateException("onData returned " + consumed + " for " + view.length() + " bytes");
         }
@@ -187,28 +378,31 @@ public abstract class AbstractConnection implements Connection {
 
     /** The peer sent EOF. Reactor thread. */
     protected final void onInputEnded() {
-        if (lingering) {
-            inputClosed = true;
+        int s = state;
+        if (s == LINGERING) {
             closeNow(closingReason, false);
             return;
         }
-        if (state != OPEN || inputClosed) {
-            if (state == CLOSING) {
-                inputClosed = true;
-            }
+        if (s == CLOSING) {
+            setState(CLOSING_INPUT_CLOSED);
             return;
+        }
+        if (s != OPEN) {
+            return; // EOF already seen, or not connected, or closed
         }
         if (!readEnabled && in != null && !in.isEmpty()) {
             // EOF comes after the bytes kept while paused: hold it until they were presented.
-            eofPending = true;
+            setState(EOF_PENDING);
             return;
         }
-        eofPending = false;
-        inputClosed = true;
+        setState(INPUT_CLOSED);
+        callbackDepth++;
         try {
             handler.onInputClosed(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -227,13 +421,11 @@ public abstract class AbstractConnection implements Connection {
             writable = true;
             notifyWritability(true);
         }
-        if (state == CLOSING && out.isEmpty()) {
-            if (!lingering) {
-                finishClose(closingReason);
-            }
-        } else if (!out.isEmpty()) {
+        if (!out.isEmpty()) {
             watchSend(); // a partial send: the rest may stall
             startSend();
+        } else if (state == CLOSING || state == CLOSING_INPUT_CLOSED) {
+            finishClose(closingReason);
         }
     }
 
@@ -253,7 +445,7 @@ public abstract class AbstractConnection implements Connection {
     public final boolean write(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
         if (!reactor.inReactorThread()) {
-            if (!openFlag) {
+            if (!isOpen()) {
                 return false;
             }
             byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
@@ -264,7 +456,7 @@ public abstract class AbstractConnection implements Connection {
             });
             return true;
         }
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src, offset, length);
@@ -275,7 +467,7 @@ public abstract class AbstractConnection implements Connection {
     @Override
     public final boolean write(ByteBuffer src) {
         if (!reactor.inReactorThread()) {
-            if (!openFlag) {
+            if (!isOpen()) {
                 return false;
             }
             byte[] copy = new byte[src.remaining()];
@@ -287,7 +479,7 @@ public abstract class AbstractConnection implements Connection {
             });
             return true;
         }
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src);
@@ -301,7 +493,7 @@ public abstract class AbstractConnection implements Connection {
             throw new IllegalStateException("write(ByteView): reactor thread only");
         }
         Objects.checkFromIndexSize(offset, length, src.length());
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return false;
         }
         out.write(src.segment(), src.segmentOffset() + offset, length);
@@ -317,10 +509,13 @@ public abstract class AbstractConnection implements Connection {
     }
 
     private void notifyWritability(boolean value) {
+        callbackDepth++;
         try {
             handler.onWritabilityChanged(this, value);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -412,7 +607,7 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && !replayScheduled && (eofPending || (in != null && !in.isEmpty()))) {
+                if (enabled && !replayScheduled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
@@ -429,7 +624,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.execute(this::replayKeptInput);
             return;
         }
-        if (!replayScheduled && state != CLOSED && readEnabled && (eofPending || (in != null && !in.isEmpty()))) {
+        if (!replayScheduled && state != CLOSED && readEnabled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
             replayScheduled = true;
             reactor.execute(presentTask);
         }
@@ -442,10 +637,8 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         if (kept != null && !kept.isEmpty()) {
-            ByteView view = reactor.view();
-            view.wrap(kept.segment(), kept.start(), kept.length());
             try {
-                int consumed = consume(view);
+                int consumed = present(kept.segment(), kept.start(), kept.length());
                 if (state != CLOSED) {
                     kept.discard(consumed);
                 }
@@ -454,9 +647,9 @@ public abstract class AbstractConnection implements Connection {
                 return;
             }
         }
-        if (eofPending && readEnabled && state != CLOSED) {
-            eofPending = false;
-            onInputEnded();
+        if (state == EOF_PENDING && readEnabled) {
+            setState(OPEN);
+            onInputEnded(); // the kept bytes went first; now the EOF
         }
     }
 
@@ -465,16 +658,76 @@ public abstract class AbstractConnection implements Connection {
         return readEnabled;
     }
 
-    /** True once the peer's EOF arrived. */
+    // ---- hand-over -------------------------------------------------------------------------------
+
+    @Override
+    public final boolean handOver(ConnectionHandler next) {
+        Objects.requireNonNull(next, "next");
+        if (!reactor.inReactorThread()) {
+            throw new IllegalStateException("handOver: reactor thread only");
+        }
+        if (!ConnectionState.isOpen(state)) {
+            return false;
+        }
+        if (dataDepth > 0) {
+            // Inside onData: the old handler has yet to say how much it consumed; present()
+            // switches when it returns and goes on with the rest.
+            pendingHandler = next;
+            return true;
+        }
+        if (switchHandler(next)) {
+            if (state == EOF_PENDING || (in != null && !in.isEmpty())) {
+                if (callbackDepth == 0) {
+                    presentKeptInput(); // e.g. from a task: the kept bytes reach next at once
+                } else if (!replayScheduled) {
+                    // Inside another callback of the old handler: not re-entering onData from
+                    // there, the bytes follow as a task (before any byte received later).
+                    replayScheduled = true;
+                    reactor.execute(presentTask);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes {@code next} the handler and calls its onOpen; dropped if the connection stopped
+     * being open meanwhile (the old handler keeps it and gets onClose). An EOF the old handler
+     * was told is owed to the new one, after the kept bytes.
+     *
+     * @return whether bytes may go on to the new handler now
+     */
+    private boolean switchHandler(ConnectionHandler next) {
+        pendingHandler = null;
+        if (!ConnectionState.isOpen(state)) {
+            return false;
+        }
+        handler = next;
+        if (state == INPUT_CLOSED) {
+            setState(EOF_PENDING);
+        }
+        callbackDepth++;
+        try {
+            next.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        } finally {
+            callbackDepth--;
+        }
+        int s = state;
+        return s != CLOSED && s != LINGERING && readEnabled;
+    }
+
+    /** True once the peer's EOF arrived (until the connection is closed). */
     protected final boolean isInputClosed() {
-        return inputClosed;
+        return ConnectionState.peerEofSeen(state);
     }
 
     // ---- closing ------------------------------------------------------------------------------------
 
     @Override
     public final boolean isOpen() {
-        return openFlag;
+        return ConnectionState.isOpen((int) STATE.getAcquire(this)); // pairs with setRelease in setState
     }
 
     /** True once {@link #closeNow} ran (the socket is closing or closed). */
@@ -488,7 +741,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.execute(this::close);
             return;
         }
-        closeAfterFlush(inputClosed ? CloseReason.PEER_CLOSED : CloseReason.LOCAL);
+        closeAfterFlush(state == INPUT_CLOSED ? CloseReason.PEER_CLOSED : CloseReason.LOCAL);
     }
 
     @Override
@@ -501,16 +754,16 @@ public abstract class AbstractConnection implements Connection {
     }
 
     private void closeAfterFlush(CloseReason reason) {
-        if (state != OPEN) {
+        int s = state;
+        if (!ConnectionState.isOpen(s)) {
             return;
         }
         if (out.isEmpty() && !sendInFlight()) {
             finishClose(reason);
             return;
         }
-        state = CLOSING;
-        openFlag = false;
         closingReason = reason;
+        setState(s == OPEN ? CLOSING : CLOSING_INPUT_CLOSED);
         flush();
     }
 
@@ -521,14 +774,12 @@ public abstract class AbstractConnection implements Connection {
      */
     private void finishClose(CloseReason reason) {
         long lingerNs = reactor.config.lingerTimeoutNs();
-        if (inputClosed || lingerNs == 0) {
+        if (ConnectionState.peerEofSeen(state) || lingerNs == 0) {
             closeNow(reason, false);
             return;
         }
-        state = CLOSING;
-        openFlag = false;
         closingReason = reason;
-        lingering = true;
+        setState(LINGERING);
         if (in != null) {
             in.release();
         }
@@ -541,13 +792,16 @@ public abstract class AbstractConnection implements Connection {
     }
 
     final void notifyShutdown() {
-        if (state != OPEN) {
+        if (!ConnectionState.isOpen(state)) {
             return;
         }
+        callbackDepth++;
         try {
             handler.onShutdown(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            callbackDepth--;
         }
     }
 
@@ -559,8 +813,12 @@ public abstract class AbstractConnection implements Connection {
         if (state == CLOSED) {
             return;
         }
-        state = CLOSED;
-        openFlag = false;
+        if (state == CONNECTING) {
+            failConnect(new ConnectException("connect to " + remote + " failed: closed (" + reason + ")"));
+            return;
+        }
+        setState(CLOSED);
+        pendingHandler = null;
         if (idleTimer != null) {
             reactor.timers().remove(idleTimer);
             idleTimer = null;
@@ -666,6 +924,7 @@ public abstract class AbstractConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[id=" + id + ", remote=" + remote + ", state=" + state + ", pending=" + out.readableBytes() + "]";
+        return "Connection[id=" + id + ", remote=" + remote + ", state=" + ConnectionState.name(state)
+                + ", pending=" + out.readableBytes() + "]";
     }
 }

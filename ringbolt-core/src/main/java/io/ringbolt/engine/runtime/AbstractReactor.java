@@ -13,6 +13,9 @@ import io.ringbolt.engine.Reactor;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -74,12 +77,17 @@ public abstract class AbstractReactor implements Reactor {
     private final CompletableFuture<Boolean> terminated = new CompletableFuture<>();
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
+    /** Set when the loop has ended: tasks queued from then on never run (see {@link #submitConnect}). */
+    private volatile boolean stopped;
     private long nowNs = System.nanoTime();
     private long nextConnectionSeq;
     private ChunkPool chunkPool;
 
     private AbstractConnection[] open = new AbstractConnection[64];
     private int openCount;
+    /** Outbound connections whose connect is in flight (not in {@link #open} yet). */
+    private AbstractConnection[] connecting = new AbstractConnection[16];
+    private int connectingCount;
     private AbstractConnection[] flushQueue = new AbstractConnection[64];
     private int flushCount;
     private AbstractConnection[] sendWatch = new AbstractConnection[64];
@@ -134,6 +142,15 @@ public abstract class AbstractReactor implements Reactor {
 
     /** Releases everything {@link #onStart()} created; runs last on the reactor thread. */
     protected abstract void onStop();
+
+    /**
+     * Creates a non-blocking socket for {@code attempt}'s resolved target, and a connection in
+     * state CONNECTING around it (its constructor {@link AbstractConnection#AbstractConnection(AbstractReactor, ConnectAttempt)}
+     * registers it), and starts the connect with a timeout of {@code timeoutNs}; the connection
+     * reports the outcome. When no socket can be made, fails the attempt with
+     * {@link ConnectAttempt#fail} instead. Reactor thread.
+     */
+    protected abstract void startConnect(ConnectAttempt attempt, long timeoutNs);
 
     // ---- lifecycle ------------------------------------------------------------------------
 
@@ -229,6 +246,7 @@ public abstract class AbstractReactor implements Reactor {
                 t.addSuppressed(again);
             }
         } finally {
+            failQueuedConnects();
             safeStop();
             terminated.complete(drainClean);
         }
@@ -237,6 +255,28 @@ public abstract class AbstractReactor implements Reactor {
             // that lives on would hold the port while serving nothing; let the policy decide
             // (by default the process exits so that a supervisor restarts it).
             config.fatalErrorHandler().onFatalError(thread.getName(), fatal);
+        }
+    }
+
+    /**
+     * The loop has ended: connects queued for it would never run. Fails them, and marks the
+     * reactor stopped so that {@link #submitConnect} fails those queued after this drain.
+     */
+    private void failQueuedConnects() {
+        stopped = true;
+        // StoreLoad between publishing "stopped" and draining the queue; pairs with the fence
+        // in submitConnect between its offer and its read of stopped, so that each queued attempt
+        // is failed by one side or the other.
+        VarHandle.fullFence();
+        for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
+            if (r instanceof ConnectAttempt a) {
+                a.failStopped();
+            }
+        }
+        try {
+            failConnecting(); // none left after a drain; after a fatal error closeAll did it already
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, thread.getName() + ": error while failing connects", e);
         }
     }
 
@@ -307,8 +347,17 @@ public abstract class AbstractReactor implements Reactor {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, thread.getName() + ": error while closing listeners", e);
         }
+        failConnecting();
         for (AbstractConnection c : snapshot()) {
             c.notifyShutdown();
+        }
+    }
+
+    /** Ends every connect in flight: a stopping reactor makes no new connections. */
+    private void failConnecting() {
+        while (connectingCount > 0) {
+            AbstractConnection c = connecting[connectingCount - 1];
+            c.failConnect(ConnectErrors.stopping(c.connectTarget()));
         }
     }
 
@@ -318,6 +367,7 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void closeAll(CloseReason reason) {
+        failConnecting();
         for (AbstractConnection c : snapshot()) {
             c.closeNow(reason, true);
         }
@@ -439,7 +489,7 @@ public abstract class AbstractReactor implements Reactor {
         }
         c.registryIndex = openCount;
         open[openCount++] = c;
-        counters.onOpened();
+        counters.onOpened(c.isOutbound());
     }
 
     final void unregister(AbstractConnection c) {
@@ -453,6 +503,75 @@ public abstract class AbstractReactor implements Reactor {
         open[openCount] = null;
         c.registryIndex = -1;
         counters.onClosed();
+    }
+
+    final void registerConnecting(AbstractConnection c) {
+        if (connectingCount == connecting.length) {
+            connecting = Arrays.copyOf(connecting, connectingCount * 2);
+        }
+        c.connectingIndex = connectingCount;
+        connecting[connectingCount++] = c;
+    }
+
+    final void unregisterConnecting(AbstractConnection c) {
+        int i = c.connectingIndex;
+        if (i < 0) {
+            return;
+        }
+        AbstractConnection last = connecting[--connectingCount];
+        connecting[i] = last;
+        last.connectingIndex = i;
+        connecting[connectingCount] = null;
+        c.connectingIndex = -1;
+    }
+
+    // ---- outbound connections --------------------------------------------------------------
+
+    @Override
+    public final CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
+        long timeoutNs = ConnectAttempt.checkArguments(address, handlerFactory, timeout);
+        ConnectAttempt attempt = new ConnectAttempt(this, (InetSocketAddress) address, handlerFactory, timeoutNs);
+        attempt.start();
+        return attempt;
+    }
+
+    /**
+     * Queues {@code attempt} to run on this reactor (always as a task, also from the reactor
+     * thread, so that a handler calling connect is never re-entered by another connection's
+     * callbacks). Any thread.
+     */
+    final void submitConnect(ConnectAttempt attempt) {
+        execute(attempt);
+        // Pairs with the fence in failQueuedConnects: either the loop's last drain sees the task
+        // or this read sees that the loop has ended.
+        VarHandle.fullFence();
+        if (stopped) {
+            attempt.failStopped();
+        }
+    }
+
+    /** Reactor thread: the attempt's target is resolved; refuse it or let the backend connect. */
+    final void beginConnect(ConnectAttempt attempt) {
+        InetSocketAddress target = attempt.target();
+        if (draining) {
+            attempt.fail(ConnectErrors.stopping(target));
+            return;
+        }
+        if (isFull()) {
+            attempt.fail(ConnectErrors.full(target, config.maxConnectionsPerReactor()));
+            return;
+        }
+        long remainingNs = attempt.remainingNs();
+        if (remainingNs <= 0) {
+            attempt.fail(ConnectErrors.timedOut(target, attempt.timeoutNs()));
+            return;
+        }
+        startConnect(attempt, remainingNs);
+    }
+
+    /** Outbound connects in flight on this reactor. Reactor thread (diagnostics, tests). */
+    public final int connectingCount() {
+        return connectingCount;
     }
 
     final void scheduleFlush(AbstractConnection c) {
@@ -496,7 +615,7 @@ public abstract class AbstractReactor implements Reactor {
 
     /** True when the connection limit of this reactor is reached (or it is draining). */
     protected final boolean isFull() {
-        return draining || openCount >= config.maxConnectionsPerReactor();
+        return draining || openCount + connectingCount >= config.maxConnectionsPerReactor();
     }
 
     final HandlerFactory handlerFactory() {

@@ -9,8 +9,9 @@ import java.lang.invoke.VarHandle;
  */
 public final class ReactorCounters {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int OPEN = 0, ACCEPTED = 1, CLOSED = 2, REJECTED = 3, ERRORS = 4, IN = 5, OUT = 6;
-    private final long[] values = new long[7];
+    private static final int OPEN = 0, ACCEPTED = 1, CLOSED = 2, REJECTED = 3, ERRORS = 4, IN = 5, OUT = 6,
+            CONNECTED = 7, CONNECT_FAILED = 8;
+    private final long[] values = new long[9];
 
     private void add(int index, long delta) {
         // Opaque: single writer; readers only need a recent, untorn value.
@@ -21,7 +22,8 @@ public final class ReactorCounters {
         return (long) LONGS.getOpaque(values, index);
     }
 
-    void onOpened() { add(OPEN, 1); add(ACCEPTED, 1); }
+    void onOpened(boolean outbound) { add(OPEN, 1); add(outbound ? CONNECTED : ACCEPTED, 1); }
+    void onConnectFailed() { add(CONNECT_FAILED, 1); }
     void onClosed() { add(OPEN, -1); add(CLOSED, 1); }
     /** An accepted connection was refused (reactor full). Reactor thread only. */
     public void onRejected() { add(REJECTED, 1); }
@@ -43,4 +45,8 @@ public final class ReactorCounters {
     public long bytesReceived() { return get(IN); }
     /** Bytes accepted by the kernel for sending. */
     public long bytesSent() { return get(OUT); }
+    /** Outbound connections opened since start. */
+    public long connectedTotal() { return get(CONNECTED); }
+    /** Outbound connects that failed (refused, unreachable, timed out, cancelled, engine stopping). */
+    public long connectFailedTotal() { return get(CONNECT_FAILED); }
 }

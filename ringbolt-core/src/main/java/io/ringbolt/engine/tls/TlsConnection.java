@@ -74,7 +74,10 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     private final Connection raw;
     private final SSLEngine engine;
-    private final ConnectionHandler inner;
+    /** The application handler: plaintext in and out. Replaced by {@link #handOver}. */
+    private ConnectionHandler inner;
+    /** Handed over to from inside the inner handler's onData: takes over when it returns. */
+    private ConnectionHandler pendingInner;
     private final ByteView view = new ByteView();
     private final Runnable resumeTask = this::resume;
     /** This reactor thread's scratch buffers (the handler factory runs on the connection's reactor thread). */
@@ -367,26 +370,54 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     // ---- plaintext to the handler -----------------------------------------------------------------
 
+    /**
+     * Presents the decrypted bytes to the handler; when it hands the connection over from
+     * inside onData, what it did not consume goes on to the next handler at once, after its
+     * onOpen.
+     */
     private void deliver() {
-        if (delivering || closing || !innerReadEnabled || closeNotified || appIn == null || appIn.position() == 0) {
-            return;
-        }
-        delivering = true;
-        try {
-            ByteBuffer b = appIn;
-            int length = b.position();
-            view.wrap(MemorySegment.ofArray(b.array()), b.arrayOffset(), length);
-            int consumed = inner.onData(this, view);
-            if (consumed < 0 || consumed > length) {
-                throw new IllegalStateException("onData returned " + consumed + " for " + length + " bytes");
+        while (!delivering && !closing && innerReadEnabled && !closeNotified && appIn != null && appIn.position() > 0) {
+            delivering = true;
+            try {
+                ByteBuffer b = appIn;
+                int length = b.position();
+                view.wrap(MemorySegment.ofArray(b.array()), b.arrayOffset(), length);
+                int consumed = inner.onData(this, view);
+                if (consumed < 0 || consumed > length) {
+                    throw new IllegalStateException("onData returned " + consumed + " for " + length + " bytes");
+                }
+                if (appIn == b && consumed > 0) {
+                    b.flip().position(consumed);
+                    b.compact();
+                }
+            } finally {
+                delivering = false;
             }
-            if (appIn == b && consumed > 0) {
-                b.flip().position(consumed);
-                b.compact();
+            if (pendingInner == null || !switchInner(pendingInner)) {
+                return;
             }
-        } finally {
-            delivering = false;
         }
+    }
+
+    /**
+     * Makes {@code next} the application handler and calls its onOpen; dropped if the
+     * connection is no longer open (the old handler then keeps it and gets onClose). An EOF the
+     * old handler was told is owed to the new one, after the kept plaintext.
+     *
+     * @return whether plaintext may go on to the new handler now
+     */
+    private boolean switchInner(ConnectionHandler next) {
+        pendingInner = null;
+        if (!isOpen()) {
+            return false;
+        }
+        inner = next;
+        if (inputClosedDelivered) {
+            inputClosedDelivered = false;
+            inputClosedPending = true;
+        }
+        next.onOpen(this);
+        return isOpen() && innerReadEnabled;
     }
 
     private void inputEnded() {
@@ -664,6 +695,45 @@ final class TlsConnection implements Connection, ConnectionHandler {
     @Override
     public boolean isReadEnabled() {
         return innerReadEnabled;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Over TLS the plaintext is handed over: the records go on being decrypted by this
+     * layer, and the new handler gets the decrypted bytes its predecessor left unconsumed. From
+     * outside the old handler's onData they follow from a task right after the switch.
+     */
+    @Override
+    public boolean handOver(ConnectionHandler next) {
+        Objects.requireNonNull(next, "next");
+        if (!raw.reactor().inReactorThread()) {
+            throw new IllegalStateException("handOver: reactor thread only");
+        }
+        if (!isOpen()) {
+            return false;
+        }
+        if (delivering) {
+            pendingInner = next; // deliver() switches when onData returns, and goes on with the rest
+            return true;
+        }
+        boolean more;
+        try {
+            more = switchInner(next);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            // As for a throwing handler in resume(): nobody else would close the connection.
+            LOG.log(System.Logger.Level.WARNING, "connection " + raw.id() + ": handler threw in onOpen after a hand-over; closing it", e);
+            failure = CloseReason.HANDLER_ERROR;
+            raw.abort();
+            return true;
+        }
+        if (more && ((appIn != null && appIn.position() > 0) || inputClosedPending)) {
+            raw.reactor().execute(resumeTask);
+        }
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ringbolt.engine.uring;
 import io.ringbolt.buffer.Chunk;
 import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.runtime.AbstractConnection;
+import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUring;
 import io.ringbolt.uring.LinuxSocket;
@@ -14,14 +15,18 @@ import java.net.InetSocketAddress;
 
 /**
  * A connection on an io_uring reactor: one multishot recv into the reactor's provided-buffer
- * ring (single-shot once the handler has paused reading, to bound the overshoot), at most one send (SEND, or SENDMSG gathering several chunks) in flight, and close as
- * cancel-then-close. Counts its in-flight operations so its slot is reused only after the last
- * completion arrived. Reactor thread only.
+ * ring (single-shot once the handler has paused reading, to bound the overshoot), at most one
+ * send (SEND, or SENDMSG gathering several chunks) in flight, and close as cancel-then-close.
+ * An outbound one starts with IORING_OP_CONNECT hard-linked to IORING_OP_LINK_TIMEOUT. Counts
+ * its in-flight operations so its slot is reused only after the last completion arrived.
+ * Reactor thread only.
  */
 final class UringConnection extends AbstractConnection {
     /** iovecs per SENDMSG; the msghdr and iovecs share one 1 KiB chunk. */
     static final int MAX_IOVECS = 60;
     private static final int MSGHDR_BYTES = 64;
+    /** Where the connect's {@code __kernel_timespec} sits in its chunk, after a sockaddr_storage. */
+    private static final long TIMESPEC_OFFSET = 128;
 
     private final UringReactor owner;
     private final int fd;
@@ -37,9 +42,26 @@ final class UringConnection extends AbstractConnection {
     private boolean socketClosed;
     private boolean peerEof;
     private boolean singleShot;
+    /** The sockaddr and timespec of the connect; the kernel may read them until both CQEs are in. */
+    private Chunk connectChunk;
+    /** CQEs still due for the connect and its linked timeout (0, 1 or 2). */
+    private int connectOps;
+    /** The CONNECT op is in flight (its fd is still the kernel's to cancel). */
+    private boolean connectArmed;
 
     UringConnection(UringReactor owner, int fd, int slot, int generation) {
         super(owner);
+        this.owner = owner;
+        this.fd = fd;
+        this.slot = slot;
+        this.generation = generation;
+        this.recvUserData = UserData.encode(UserData.OP_RECV, generation, slot);
+        this.sendUserData = UserData.encode(UserData.OP_SEND, generation, slot);
+    }
+
+    /** An outbound connection on a fresh non-blocking socket; {@link #startConnect} follows. */
+    UringConnection(UringReactor owner, int fd, int slot, int generation, ConnectAttempt attempt) {
+        super(owner, attempt);
         this.owner = owner;
         this.fd = fd;
         this.slot = slot;
@@ -66,6 +88,77 @@ final class UringConnection extends AbstractConnection {
             armRecv();
         } else {
             maybeRelease();
+        }
+    }
+
+    // ---- connect ---------------------------------------------------------------------------
+
+    /**
+     * Submits IORING_OP_CONNECT to {@code target} with IOSQE_IO_LINK, followed by its
+     * IORING_OP_LINK_TIMEOUT of {@code timeoutNs}. The kernel copies both arguments when it
+     * takes the SQEs, but they stay in a chunk of their own until both CQEs are in, so nothing
+     * depends on that.
+     */
+    void startConnect(InetSocketAddress target, long timeoutNs) {
+        SubmissionQueue sq = owner.sq();
+        if (sq.freeSlots() < 2) {
+            // The pair must reach the kernel in one submission: a chain cut between the two
+            // would leave the LINK_TIMEOUT with nothing to link to (-EINVAL) and the connect
+            // without its timeout.
+            owner.submitNow();
+        }
+        connectChunk = owner.msgPool().acquire();
+        MemorySegment m = connectChunk.segment();
+        // The socket was created in the address's own family, which is what this encodes.
+        int length = LinuxSocket.encodeSockaddr(target, m);
+        m.set(ValueLayout.JAVA_LONG, TIMESPEC_OFFSET, timeoutNs / 1_000_000_000L);
+        m.set(ValueLayout.JAVA_LONG, TIMESPEC_OFFSET + 8, timeoutNs % 1_000_000_000L);
+        sq.prepConnect(fd, connectChunk.address(), length, UserData.encode(UserData.OP_CONNECT, generation, slot));
+        sq.setLastSqeFlags(IoUring.IOSQE_IO_LINK);
+        sq.prepLinkTimeout(connectChunk.address() + TIMESPEC_OFFSET, 0,
+                UserData.encode(UserData.OP_CONNECT_TIMEOUT, generation, slot));
+        connectArmed = true;
+        connectOps = 2;
+        inflight += 2;
+    }
+
+    /**
+     * The connect's CQE: 0 connected; -ECANCELED cancelled, by the linked timeout unless this
+     * side aborted the connect already (then the state is no longer CONNECTING); any other
+     * -errno is the kernel's verdict (-ECONNREFUSED, -ETIMEDOUT, -ENETUNREACH ...).
+     */
+    void onConnectCqe(int res) {
+        connectArmed = false;
+        inflight--;
+        connectOpEnded();
+        if (isConnecting()) {
+            if (res >= 0) {
+                if (onConnected()) {
+                    armRecv();
+                }
+            } else if (res == -Errno.ECANCELED) {
+                onConnectTimedOut();
+            } else {
+                onConnectFailed(Errno.name(res), null);
+            }
+        }
+        maybeRelease();
+    }
+
+    /**
+     * The linked timeout's CQE: -ETIME when it fired (the connect's own CQE says -ECANCELED),
+     * -ECANCELED or -EALREADY when the connect ended first. Only its memory matters here.
+     */
+    void onConnectTimeoutCqe() {
+        inflight--;
+        connectOpEnded();
+        maybeRelease();
+    }
+
+    private void connectOpEnded() {
+        if (--connectOps == 0) {
+            owner.msgPool().release(connectChunk);
+            connectChunk = null;
         }
     }
 
@@ -207,10 +300,10 @@ final class UringConnection extends AbstractConnection {
             LinuxSocket.setLinger(fd, true, 0);
         }
         SubmissionQueue sq = owner.sq();
-        if (recvArmed || sending) {
-            // close(2) alone does not stop an armed multishot recv (it keeps the file alive):
-            // cancel everything on the fd first; the hard link runs the close whatever the
-            // cancel returns.
+        if (recvArmed || sending || connectArmed) {
+            // close(2) alone does not stop an armed multishot recv (it keeps the file alive),
+            // nor a connect in flight: cancel everything on the fd first; the hard link runs the
+            // close whatever the cancel returns.
             sq.prepCancelFd(fd, IoUring.IORING_ASYNC_CANCEL_ALL, UserData.encode(UserData.OP_CANCEL, generation, slot));
             sq.setLastSqeFlags(IoUring.IOSQE_IO_HARDLINK);
             inflight++;
@@ -242,6 +335,10 @@ final class UringConnection extends AbstractConnection {
             if (msgChunk != null) {
                 owner.msgPool().release(msgChunk);
                 msgChunk = null;
+            }
+            if (connectChunk != null) { // connectOpEnded released it unless a CQE was miscounted
+                owner.msgPool().release(connectChunk);
+                connectChunk = null;
             }
             owner.releaseSlot(this);
         }

@@ -5,6 +5,8 @@ import io.ringbolt.buffer.NativeRegion;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
+import io.ringbolt.engine.runtime.ConnectAttempt;
+import io.ringbolt.engine.runtime.ConnectErrors;
 import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.uring.BufferRing;
 import io.ringbolt.uring.CompletionQueue;
@@ -16,6 +18,8 @@ import io.ringbolt.uring.SubmissionQueue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +69,8 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     private int slotsInUse;
 
     private long enobufsCount;
+    /** Tests only: rewrites CQE results before dispatch (see {@link CompletionFaults}); null in production. */
+    private CompletionFaults faults;
 
     private UringConnection[] rearmQueue = new UringConnection[64];
     private int rearmCount;
@@ -206,6 +212,9 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     @Override
     public void onCqe(long userData, int res, int flags) {
+        if (faults != null) {
+            res = faults.result(UserData.op(userData), res, flags);
+        }
         int op = UserData.op(userData);
         switch (op) {
             case UserData.OP_RECV -> {
@@ -220,6 +229,22 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
                 UringConnection c = connection(userData);
                 if (c != null) {
                     c.onSendCqe(res);
+                } else {
+                    onStale(userData, res, flags);
+                }
+            }
+            case UserData.OP_CONNECT -> {
+                UringConnection c = connection(userData);
+                if (c != null) {
+                    c.onConnectCqe(res);
+                } else {
+                    onStale(userData, res, flags);
+                }
+            }
+            case UserData.OP_CONNECT_TIMEOUT -> {
+                UringConnection c = connection(userData);
+                if (c != null) {
+                    c.onConnectTimeoutCqe();
                 } else {
                     onStale(userData, res, flags);
                 }
@@ -350,6 +375,26 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
         c.start();
     }
 
+    // ---- connect --------------------------------------------------------------------------------
+
+    @Override
+    protected void startConnect(ConnectAttempt attempt, long timeoutNs) {
+        InetSocketAddress target = attempt.target();
+        int domain = target.getAddress() instanceof Inet6Address ? IoUring.AF_INET6 : IoUring.AF_INET;
+        int fd = LinuxSocket.socket(domain, IoUring.SOCK_STREAM | IoUring.SOCK_NONBLOCK | IoUring.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            attempt.fail(ConnectErrors.failed(target, Errno.name(fd), null));
+            return;
+        }
+        if (config.tcpNoDelay()) {
+            LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_TCP, IoUring.TCP_NODELAY, 1);
+        }
+        int slot = allocateSlot();
+        UringConnection c = new UringConnection(this, fd, slot, generations[slot], attempt);
+        slots[slot] = c;
+        c.startConnect(target, timeoutNs);
+    }
+
     @Override
     protected void stopAccepting() {
         for (int i = 0; i < listenerFds.length; i++) {
@@ -444,5 +489,15 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     /** Connection slots whose operations have not all completed. Reactor thread. */
     int slotsInUse() {
         return slotsInUse;
+    }
+
+    /** Chunks of the sendmsg/connect pool in use (for accounting checks). Reactor thread. */
+    int msgChunksInUse() {
+        return msgPool.inUse();
+    }
+
+    /** Tests only: rewrites the results of the CQEs this reactor reaps from now on (null: none). Reactor thread. */
+    void injectFaults(CompletionFaults value) {
+        faults = value;
     }
 }

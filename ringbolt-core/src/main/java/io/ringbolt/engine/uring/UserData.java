@@ -14,6 +14,10 @@ final class UserData {
     static final int OP_CLOSE = 5;
     static final int OP_WAKEUP = 6;
     static final int OP_LISTENER_CLOSE = 7;
+    /** IORING_OP_CONNECT of an outbound connection. */
+    static final int OP_CONNECT = 8;
+    /** The IORING_OP_LINK_TIMEOUT linked to an OP_CONNECT. */
+    static final int OP_CONNECT_TIMEOUT = 9;
 
     private static final int GENERATION_MASK = 0xFF_FFFF;
 

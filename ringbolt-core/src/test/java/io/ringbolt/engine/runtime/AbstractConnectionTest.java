@@ -243,6 +243,189 @@ class AbstractConnectionTest {
     }
 
     @Test
+    void eofHeldBehindKeptInputIsDeliveredAfterItWhenReadingResumes() throws Exception {
+        start();
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "last words");
+            c.onInputEnded();
+        });
+        assertThat(handler.events).containsExactly("open");
+        handler.consume = v -> v.length();
+        reactor.run(() -> c.setReadEnabled(true));
+        reactor.run(() -> { });
+        assertThat(handler.events).containsSubsequence("data last words", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
+    void closeWhileAnEofIsHeldBackClosesWithoutLingeringForASecondEof() throws Exception {
+        start();
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.setReadEnabled(false);
+            receive(c, "unread");
+            c.onInputEnded(); // held back behind the kept bytes
+            c.close();
+        });
+        // The peer's EOF came already: waiting for it in a lingering close would only wait out
+        // the linger timeout (2 s) before closing.
+        assertThat(handler.events).endsWith("close LOCAL");
+        assertThat(reactor.call(() -> c.outputShutdown)).isFalse();
+    }
+
+    /** A handler that consumes one line ending in '\n' and hands the connection to {@code next}. */
+    private static ScriptedHandler upgrader(ScriptedHandler next) {
+        ScriptedHandler a = new ScriptedHandler();
+        a.consume = v -> {
+            int nl = v.indexOf((byte) '\n', 0, v.length());
+            return nl < 0 ? 0 : nl + 1;
+        };
+        a.onDataHook = (c, v) -> {
+            if (v.indexOf((byte) '\n', 0, v.length()) >= 0) {
+                assertThat(c.handOver(next)).isTrue();
+            }
+        };
+        return a;
+    }
+
+    private FakeReactor startWith(ScriptedHandler first) throws Exception {
+        EngineConfig config = Engine.builder().reactors(1).writeWaterMarks(LOW, HIGH).threadNamePrefix("fake").buildConfig();
+        reactor = new FakeReactor(config, c -> first);
+        reactor.start();
+        return reactor;
+    }
+
+    @Test
+    void handOverInsideOnDataPresentsTheUnconsumedRestToTheNextHandlerAtOnce() throws Exception {
+        ScriptedHandler b = new ScriptedHandler();
+        ScriptedHandler a = upgrader(b);
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            receive(c, "UPGRADE\nhello");
+            assertThat(b.events).as("in the same read").containsExactly("open", "data hello");
+            receive(c, " world");
+        });
+        assertThat(a.events).containsExactly("open", "data UPGRADE\nhello");
+        assertThat(b.events).containsExactly("open", "data hello", "data  world");
+        reactor.run(c::abort);
+        assertThat(a.events).as("the old handler hears nothing more, not even onClose").hasSize(2);
+        assertThat(b.events).endsWith("close LOCAL");
+        assertThat(reactor.call(() -> reactor.chunkPool().inUse())).isZero();
+    }
+
+    @Test
+    void handOverChainWithinOneReadLosesAndDuplicatesNothing() throws Exception {
+        ScriptedHandler c3 = new ScriptedHandler();
+        ScriptedHandler b = upgrader(c3);
+        ScriptedHandler a = upgrader(b);
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "one\ntwo\nthree"));
+        assertThat(a.events).containsExactly("open", "data one\ntwo\nthree");
+        assertThat(b.events).containsExactly("open", "data two\nthree");
+        assertThat(c3.events).containsExactly("open", "data three");
+    }
+
+    @Test
+    void bytesTheNextHandlerLeavesAreKeptForIt() throws Exception {
+        ScriptedHandler b = new ScriptedHandler();
+        b.consume = v -> 0;
+        startWith(upgrader(b));
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "UPGRADE\nab"));
+        b.consume = v -> v.length();
+        reactor.run(() -> receive(c, "cd"));
+        assertThat(b.events).containsExactly("open", "data ab", "data abcd");
+    }
+
+    @Test
+    void handOverFromATaskPresentsTheKeptBytesAtOnce() throws Exception {
+        ScriptedHandler a = new ScriptedHandler();
+        a.consume = v -> 0; // keeps everything, as a handler busy with a request would
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "pipelined"));
+        ScriptedHandler b = new ScriptedHandler();
+        reactor.run(() -> {
+            assertThat(c.handOver(b)).isTrue();
+            assertThat(b.events).containsExactly("open", "data pipelined");
+        });
+        reactor.run(() -> receive(c, "+more"));
+        assertThat(b.events).containsExactly("open", "data pipelined", "data +more");
+        assertThat(a.events).containsExactly("open", "data pipelined");
+    }
+
+    @Test
+    void handOverInsideAnotherCallbackPresentsTheKeptBytesFromATask() throws Exception {
+        ScriptedHandler b = new ScriptedHandler();
+        ScriptedHandler a = new ScriptedHandler() {
+            @Override
+            public void onWritabilityChanged(io.ringbolt.engine.Connection conn, boolean writable) {
+                super.onWritabilityChanged(conn, writable);
+                conn.handOver(b);
+            }
+        };
+        a.consume = v -> 0;
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            receive(c, "kept");
+            c.write(new byte[HIGH + 1]); // onWritabilityChanged(false) hands over
+            assertThat(b.events).as("no onData from inside the old handler's callback").containsExactly("open");
+        });
+        reactor.run(() -> { });
+        assertThat(b.events).containsExactly("open", "data kept");
+    }
+
+    @Test
+    void handOverAfterTheEofTellsTheNextHandlerTheEofAfterTheKeptBytes() throws Exception {
+        ScriptedHandler a = new ScriptedHandler() {
+            @Override
+            public void onInputClosed(io.ringbolt.engine.Connection conn) {
+                events.add("input closed"); // stays open: half-closed
+            }
+        };
+        a.consume = v -> 0;
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            receive(c, "tail");
+            c.onInputEnded();
+        });
+        ScriptedHandler b = new ScriptedHandler();
+        reactor.run(() -> c.handOver(b));
+        assertThat(b.events).containsExactly("open", "data tail", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
+    void handOverThenCloseInsideOnDataDropsTheHandOver() throws Exception {
+        ScriptedHandler b = new ScriptedHandler();
+        ScriptedHandler a = new ScriptedHandler();
+        a.onDataHook = (c, v) -> {
+            c.handOver(b);
+            c.abort();
+        };
+        startWith(a);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> receive(c, "x"));
+        assertThat(b.events).isEmpty();
+        assertThat(a.events).endsWith("close LOCAL");
+        assertThat(reactor.call(() -> c.handOver(b))).as("closed").isFalse();
+    }
+
+    @Test
+    void handOverOffTheReactorThreadIsRefused() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.handOver(new ScriptedHandler()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("reactor thread");
+    }
+
+    @Test
     void foreignThreadCallsHopOntoTheReactor() throws Exception {
         start();
         FakeConnection c = reactor.open();

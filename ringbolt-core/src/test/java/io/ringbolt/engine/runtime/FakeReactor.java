@@ -55,6 +55,11 @@ class FakeReactor extends AbstractReactor {
     }
 
     @Override
+    protected void startConnect(ConnectAttempt attempt, long timeoutNs) {
+        attempt.fail(new java.net.ConnectException("the fake backend does not connect"));
+    }
+
+    @Override
     protected void onStop() {
         // Hand over results of calls whose iteration ended the loop (the last connection of a
         // drain closed), which no poll will deliver any more.

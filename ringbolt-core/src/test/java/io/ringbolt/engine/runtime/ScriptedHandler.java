@@ -14,6 +14,8 @@ import java.util.function.ToIntFunction;
 class ScriptedHandler implements ConnectionHandler {
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile ToIntFunction<ByteView> consume = ByteView::length;
+    /** Runs inside onData, after the event is recorded and before {@link #consume}. */
+    volatile java.util.function.BiConsumer<Connection, ByteView> onDataHook = (c, v) -> { };
 
     @Override
     public void onOpen(Connection c) {
@@ -23,6 +25,7 @@ class ScriptedHandler implements ConnectionHandler {
     @Override
     public int onData(Connection c, ByteView data) {
         events.add("data " + data.toString(0, data.length(), StandardCharsets.US_ASCII));
+        onDataHook.accept(c, data);
         return consume.applyAsInt(data);
     }
 
