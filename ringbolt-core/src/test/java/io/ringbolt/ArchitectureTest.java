@@ -14,7 +14,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * DESIGN.md §1's layering of ringbolt-core, checked on the compiled main classes: only the
  * kernel-ABI package reaches native code, the memory and queue packages stand below the engine,
- * and no two packages depend on each other in a cycle. {@code ringbolt-http} has its own
+ * the layers built over connections (TLS, blocking streams) use the public API only, and no two
+ * packages depend on each other in a cycle. {@code ringbolt-http} has its own
  * {@code HttpArchitectureTest} for the rules about HTTP.
  */
 @AnalyzeClasses(packages = "io.ringbolt", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -44,6 +45,13 @@ class ArchitectureTest {
             .that().resideInAnyPackage("io.ringbolt.buffer..", "io.ringbolt.concurrent..")
             .should().dependOnClassesThat().resideInAnyPackage("io.ringbolt.engine..", "io.ringbolt.uring..")
             .because("off-heap memory and queues are below every engine layer (DESIGN §1)");
+
+    @ArchTest
+    static final ArchRule layersOverConnectionsUseThePublicApiOnly = noClasses()
+            .that().resideInAnyPackage("io.ringbolt.engine.tls..", "io.ringbolt.engine.stream..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.ringbolt.engine.runtime..", "io.ringbolt.engine.uring..", "io.ringbolt.engine.nio..", "io.ringbolt.uring..")
+            .because("TLS and blocking streams work on any Connection, accepted or connected, on any backend");
 
     /**
      * Frozen: the cycles that exist today are recorded in {@code src/test/resources/archunit-store}
