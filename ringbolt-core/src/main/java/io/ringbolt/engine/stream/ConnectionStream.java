@@ -39,11 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Writing</b> hands the bytes to the connection's reactor, which sends them without a
  * further {@link OutputStream#flush() flush} (as a socket does). A write blocks while the
  * connection is above its high water mark or {@link StreamOptions#maxQueuedWriteChunks()} chunks
- * are on their way to the reactor, at most the {@linkplain #setWriteTimeout write timeout}, then
- * throws {@link SocketTimeoutException}; the bytes of that write that were already handed over
- * are sent, so after a write timeout the stream should be closed. Small writes are gathered into
- * one hand-off while the reactor has not taken the previous one; wrapping the stream in a
- * {@code BufferedOutputStream} still saves work for byte-at-a-time writers.
+ * are on their way to the reactor; when no room appears for the
+ * {@linkplain #setWriteTimeout write timeout} it throws {@link SocketTimeoutException}. The bytes
+ * of that write that were already handed over are sent, so after a write timeout the stream
+ * should be closed. Small writes are gathered into one hand-off while the reactor has not taken
+ * the previous one; wrapping the stream in a {@code BufferedOutputStream} still saves work for
+ * byte-at-a-time writers.
  *
  * <p><b>Closing</b> either stream, or this object, closes the connection after the bytes
  * written so far are sent (as {@code Socket} does). Half-closing (a FIN while reading goes on)
@@ -52,6 +53,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the connection closed for another reason (the peer's reset: "Connection reset"; the engine
  * stopping, an idle or write timeout: "connection closed: REASON"), except that reads return
  * the bytes that had arrived and then {@code -1} if the peer closed cleanly.
+ *
+ * <p>Memory: besides what the engine holds (kept input, pending output, both bounded as above),
+ * a stream that has received and written holds its window and one write chunk on the heap.
  *
  * <p>Threading: reads may come from any thread but the connection's reactor (one read runs at
  * a time; concurrent readers queue); likewise writes. Blocking on the reactor thread is refused
@@ -288,8 +292,6 @@ public final class ConnectionStream implements Closeable {
         Connection c = blockingConnection("write");
         lock(writeLock, "write");
         try {
-            long timeoutNs = writeTimeoutNs;
-            long deadlineNs = System.nanoTime() + timeoutNs;
             while (length > 0) {
                 checkWritableState();
                 OutboundChunk open = openChunk;
@@ -302,7 +304,7 @@ public final class ConnectionStream implements Closeable {
                     }
                     openChunk = null; // full, or the reactor took it
                 }
-                awaitRoom(timeoutNs, deadlineNs);
+                awaitRoom();
                 OutboundChunk chunk = spareChunk.getAndSet(null);
                 if (chunk == null) {
                     chunk = new OutboundChunk(this, options.writeChunkBytes());
@@ -319,8 +321,17 @@ public final class ConnectionStream implements Closeable {
         }
     }
 
-    /** Waits until the connection is writable and a chunk may be handed over. Under writeLock. */
-    private void awaitRoom(long timeoutNs, long deadlineNs) throws IOException {
+    /**
+     * Waits until the connection is writable and a chunk may be handed over. The write timeout
+     * bounds each wait, not the whole write: a large write to a slow but reading peer goes on as
+     * long as room keeps appearing. Under writeLock.
+     */
+    private void awaitRoom() throws IOException {
+        if (writable && queuedChunks.get() < options.maxQueuedWriteChunks()) {
+            return;
+        }
+        long timeoutNs = writeTimeoutNs;
+        long deadlineNs = System.nanoTime() + timeoutNs;
         boolean registered = false;
         try {
             for (;;) {

@@ -261,6 +261,25 @@ class StreamIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void writeTimesOutWhenNoRoomAppears(Backend backend) throws Exception {
+        Served served = new Served();
+        HandlerFactory factory = served.probe(StreamOptions.defaults().withWriteTimeout(Duration.ofMillis(100)), s -> {
+            byte[] block = new byte[64 * 1024];
+            assertThatThrownBy(() -> {
+                for (;;) {
+                    s.outputStream().write(block); // the client reads nothing
+                }
+            }).isInstanceOf(SocketTimeoutException.class).hasMessage("write timed out after 100 ms");
+            assertThat(s.isOpen()).as("a timeout leaves the connection open").isTrue();
+        });
+        try (Engine engine = TestEngines.loopback(backend, factory).writeWaterMarks(16 * 1024, 64 * 1024).start();
+             Socket s = Clients.connect(TestEngines.address(engine))) {
+            served.result.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void readSeesEofAfterThePeersFinAndWritingGoesOn(Backend backend) throws Exception {
         HandlerFactory factory = StreamHandler.serve(s -> {
             byte[] all = s.inputStream().readAllBytes();
