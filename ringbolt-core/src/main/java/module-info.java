@@ -5,6 +5,7 @@
 module io.ringbolt.core {
     exports io.ringbolt.engine;
     exports io.ringbolt.engine.tls;
+    exports io.ringbolt.engine.stream;
     exports io.ringbolt.buffer;
     exports io.ringbolt.concurrent;
 }

@@ -1,13 +1,13 @@
 package io.ringbolt.http;
 
+import io.ringbolt.engine.Blocking;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.HandlerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 /**
  * The HTTP/1.1 server as an engine {@link HandlerFactory}: give it to
@@ -27,7 +27,6 @@ public final class HttpServer implements HandlerFactory {
     private final RouteTable routes;
     private final ErrorHandler errorHandler;
     private final byte[] serverLine;
-    private final ExecutorService blockingExecutor;
     /** Registered content-codings, then gzip (built in, last): preference order on a q tie. */
     private final String[] codings;
     private final ContentEncoder[] encoders;
@@ -50,8 +49,6 @@ public final class HttpServer implements HandlerFactory {
             codings[i] = i < n ? encoders[i].token() : "gzip";
             contentEncodingLines[i] = ("Content-Encoding: " + codings[i] + "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
-        this.blockingExecutor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("ringbolt-http-blocking-", 0).factory());
     }
 
     /** A server for {@code router} with {@code options}. */
@@ -101,7 +98,8 @@ public final class HttpServer implements HandlerFactory {
         return contentEncodingLines[i];
     }
 
-    ExecutorService blockingExecutor() {
-        return blockingExecutor;
+    /** Where blocking routes run: the engine's shared virtual-thread executor. */
+    Executor blockingExecutor() {
+        return Blocking.executor();
     }
 }
