@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(20)
 class StaticFilesTest {
@@ -135,6 +136,88 @@ class StaticFilesTest {
             assertThat(r.body()).as(path).doesNotContain("top secret").doesNotContain("hidden");
         }
         assertThat(fetch("/static/inside.css").body()).isEqualTo("body{}");
+    }
+
+    @Test
+    void directoriesServeTheirIndexAndWithoutTheSlashRedirectLikeNginx() throws Exception {
+        Files.writeString(root.resolve("index.html"), "<p>home</p>");
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("docs/index.html"), "<p>docs</p>");
+        RawResponse home = fetch("/static/");
+        assertThat(home.status()).isEqualTo(200);
+        assertThat(home.body()).isEqualTo("<p>home</p>");
+        assertThat(home.header("content-type")).startsWith("text/html");
+        assertThat(fetch("/static/docs/").body()).isEqualTo("<p>docs</p>");
+        RawResponse redirect = fetch("/static/docs?lang=en");
+        assertThat(redirect.status()).isEqualTo(301);
+        assertThat(redirect.header("location")).isEqualTo("docs/?lang=en");
+        assertThat(fetch("/static/sub").status()).as("no index: no redirect").isEqualTo(404);
+        assertThat(fetch("/static/sub/").status()).isEqualTo(404);
+        assertThat(fetch("/static/style.css/").status()).as("a file asked as a directory").isEqualTo(404);
+        assertThat(fetch("/static/docs//").status()).isEqualTo(404);
+    }
+
+    @Test
+    void indexFilesCanBeRenamedOrTurnedOff() throws Exception {
+        Files.writeString(root.resolve("sub/default.htm"), "<p>default</p>");
+        Files.writeString(root.resolve("index.html"), "<p>home</p>");
+        Router router = new Router();
+        router.get("/renamed/*", StaticFiles.of(root).withIndexFile("default.htm"));
+        router.get("/off/*", StaticFiles.of(root).withIndexFile(null));
+        c = new FakeConnection(reactor, HttpServer.create(router));
+        assertThat(fetch("/renamed/sub/").body()).isEqualTo("<p>default</p>");
+        assertThat(fetch("/renamed/sub").header("location")).isEqualTo("sub/");
+        assertThat(fetch("/off/").status()).isEqualTo(404);
+        assertThat(fetch("/off/sub").status()).isEqualTo(404);
+        assertThat(fetch("/off/index.html").body()).isEqualTo("<p>home</p>");
+        for (String bad : new String[] {"a/index.html", ".index", "", "%2e%2e"}) {
+            assertThatThrownBy(() -> StaticFiles.of(root).withIndexFile(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void anIndexBehindALinkOutOfTheRootIsNotServedNorRedirectedTo() throws Exception {
+        Files.writeString(dir.resolve("index.html"), "top secret index");
+        Files.createSymbolicLink(root.resolve("escape-dir"), dir);
+        assertThat(fetch("/static/escape-dir/").status()).isEqualTo(404);
+        assertThat(fetch("/static/escape-dir").status()).isEqualTo(404);
+    }
+
+    @Test
+    void cacheControlIsSentAsConfiguredAndNotByDefault() throws Exception {
+        assertThat(fetch("/static/style.css").header("cache-control")).isNull();
+        Router router = new Router();
+        router.get("/static/*", StaticFiles.of(root).withCacheControl("public, max-age=3600"));
+        c = new FakeConnection(reactor, HttpServer.create(router));
+        RawResponse r = fetch("/static/style.css");
+        assertThat(r.header("cache-control")).isEqualTo("public, max-age=3600");
+        assertThat(fetch("/static/style.css", "If-None-Match: " + r.header("etag")).header("cache-control"))
+                .as("a 304 carries what the 200 would (RFC 9110 15.4.5)").isEqualTo("public, max-age=3600");
+        assertThat(fetch("/static/style.css", "Range: bytes=0-1").header("cache-control")).isEqualTo("public, max-age=3600");
+        assertThat(fetch("/static/nope.css").header("cache-control")).isNull();
+        assertThatThrownBy(() -> StaticFiles.of(root).withCacheControl("a\r\nSet-Cookie: x=1"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void registeredExtensionsWinThenTheBuiltInTableThenTheJdk() throws Exception {
+        Files.writeString(root.resolve("scene.rbscene"), "scene");
+        Files.writeString(root.resolve("notes.txt"), "n");
+        Files.writeString(root.resolve("scan.tiff"), "II*");
+        Files.writeString(root.resolve("blob.nosuchtype"), "?");
+        assertThat(fetch("/static/scene.rbscene").header("content-type")).isEqualTo("application/octet-stream");
+        Router router = new Router();
+        router.get("/static/*", StaticFiles.of(root)
+                .withContentType("rbscene", ContentType.of("model/x-ringbolt-scene"))
+                .withContentType(".TXT", ContentType.of("text/plain; charset=iso-8859-1")));
+        c = new FakeConnection(reactor, HttpServer.create(router));
+        assertThat(fetch("/static/scene.rbscene").header("content-type")).isEqualTo("model/x-ringbolt-scene");
+        assertThat(fetch("/static/notes.txt").header("content-type")).isEqualTo("text/plain; charset=iso-8859-1");
+        assertThat(fetch("/static/style.css").header("content-type")).isEqualTo("text/css; charset=utf-8");
+        assertThat(fetch("/static/scan.tiff").header("content-type")).as("the JDK's table").isEqualTo("image/tiff");
+        assertThat(fetch("/static/blob.nosuchtype").header("content-type")).isEqualTo("application/octet-stream");
+        assertThatThrownBy(() -> StaticFiles.of(root).withContentType("tar.gz", ContentType.TEXT_PLAIN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -2,17 +2,31 @@ package io.ringbolt.http.files;
 
 import io.ringbolt.http.ContentType;
 
+import java.io.IOException;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Content types of static files by extension, each a shared {@link ContentType} so serving a
- * file sets its type without allocating. Unknown extensions are
- * {@code application/octet-stream}. Immutable; any thread.
+ * Content types of static files by extension. The built-in table holds the web's common types
+ * (text ones with {@code charset=utf-8}); an extension it lacks is looked up once with the
+ * JDK, {@link Files#probeContentType} (on Linux {@code ~/.mime.types} and
+ * {@code /etc/mime.types}) and then {@link URLConnection#guessContentTypeFromName} (the JDK's
+ * own table), and the answer is remembered; unknown everywhere is
+ * {@code application/octet-stream}. Routes add or override types with
+ * {@link StaticFiles#withContentType}. Each answer is a shared {@link ContentType}, so serving
+ * a file sets its type without allocating. Any thread.
  */
 public final class ContentTypes {
-    private static final Map<String, ContentType> BY_EXTENSION = new HashMap<>();
+    private static final Map<String, ContentType> BUILT_IN = new HashMap<>();
+    /** Answers of the JDK lookup by extension; bounded, as extensions come from file names. */
+    private static final ConcurrentHashMap<String, ContentType> PROBED = new ConcurrentHashMap<>();
+    private static final int MAX_PROBED = 1024;
 
     static {
         put(ContentType.TEXT_HTML, "html", "htm");
@@ -41,7 +55,9 @@ public final class ContentTypes {
         put(ContentType.of("application/gzip"), "gz");
         put(ContentType.of("application/x-brotli"), "br");
         put(ContentType.of("video/mp4"), "mp4");
+        put(ContentType.of("video/webm"), "webm");
         put(ContentType.of("audio/mpeg"), "mp3");
+        put(ContentType.of("audio/ogg"), "ogg");
     }
 
     private ContentTypes() {
@@ -49,18 +65,65 @@ public final class ContentTypes {
 
     private static void put(ContentType type, String... extensions) {
         for (String e : extensions) {
-            BY_EXTENSION.put(e, type);
+            BUILT_IN.put(e, type);
         }
     }
 
-    /** The content type for a file named {@code fileName}. */
+    /** The content type for a file named {@code fileName}: built-in table, then the JDK's lookup. */
     public static ContentType forFileName(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        int slash = fileName.lastIndexOf('/');
-        if (dot < 0 || dot < slash) {
+        return forFileName(fileName, Map.of());
+    }
+
+    /**
+     * The content type for {@code fileName}, looking first in {@code registered} (lower-case
+     * extensions without the dot).
+     */
+    static ContentType forFileName(String fileName, Map<String, ContentType> registered) {
+        String extension = extension(fileName);
+        if (extension == null) {
             return ContentType.APPLICATION_OCTET_STREAM;
         }
-        ContentType t = BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
-        return t != null ? t : ContentType.APPLICATION_OCTET_STREAM;
+        ContentType t = registered.get(extension);
+        if (t == null) {
+            t = BUILT_IN.get(extension);
+        }
+        if (t == null) {
+            t = PROBED.get(extension);
+        }
+        if (t == null) {
+            t = probe(extension);
+            if (PROBED.size() < MAX_PROBED) {
+                PROBED.putIfAbsent(extension, t);
+            }
+        }
+        return t;
+    }
+
+    /** The lower-case extension of {@code fileName} without the dot, or null when it has none. */
+    static String extension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        int slash = fileName.lastIndexOf('/');
+        if (dot < 0 || dot < slash || dot == fileName.length() - 1) {
+            return null;
+        }
+        return fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** The JDK's answer for a file with {@code extension}, by name only (no file is read). */
+    private static ContentType probe(String extension) {
+        String name = "f." + extension;
+        String type = null;
+        try {
+            type = Files.probeContentType(Path.of(name));
+        } catch (IOException | InvalidPathException | SecurityException e) {
+            // fall through to the JDK's built-in table
+        }
+        if (type == null) {
+            type = URLConnection.guessContentTypeFromName(name);
+        }
+        if (type == null || type.isBlank() || !ContentType.isFieldValue(type)) {
+            return ContentType.APPLICATION_OCTET_STREAM;
+        }
+        return ContentType.of(type);
     }
 }
