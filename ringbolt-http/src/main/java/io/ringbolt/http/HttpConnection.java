@@ -44,6 +44,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
+    /** Read-pause reasons: output above its high water mark, input piled up behind a response, no memory for a body. */
+    private static final int PAUSED_FOR_OUTPUT = 1, PAUSED_FOR_PENDING = 2, PAUSED_FOR_BUDGET = 4;
     /** First wait of a body paused for memory before it tries again; doubles per try, up to 1 s. */
     private static final long BUDGET_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long BUDGET_RETRY_MAX_NS = TimeUnit.SECONDS.toNanos(1);
@@ -75,9 +77,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private long headStartNs;
     private boolean closeAfterResponse;
     private boolean shutdownRequested;
-    private boolean readPausedForOutput;
-    private boolean readPausedForPending;
-    private boolean readPausedForBudget;
+    /** Why reading is paused: a set of {@code PAUSED_FOR_*} bits; reading runs when it is empty. */
+    private int readPauses;
     /** When the current body started waiting for memory (0: not waiting). */
     private long budgetWaitStartNs;
     /** The current wait between tries for memory. */
@@ -127,9 +128,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         if (phase == HANDLING) {
             // Busy with a response: the engine keeps this input and presents it again once the
             // response is done. Past a bound, stop reading until then.
-            if (length > PENDING_PAUSE_BYTES && !readPausedForPending) {
-                readPausedForPending = true;
-                applyReadState();
+            if (length > PENDING_PAUSE_BYTES) {
+                pauseReading(PAUSED_FOR_PENDING, true);
             }
             return 0;
         }
@@ -140,8 +140,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
 
     @Override
     public void onWritabilityChanged(Connection c, boolean writable) {
-        readPausedForOutput = !writable;
-        applyReadState();
+        pauseReading(PAUSED_FOR_OUTPUT, !writable);
         if (writable && phase == READ_HEAD) {
             afterInput(); // the keep-alive timer, which waited while output was stuck
         }
@@ -213,7 +212,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
                 }
                 int headStart = pos;
                 pos = onHead(segment, base, headStart, pos + r, length);
-            } else if (phase == READ_BODY && !readPausedForBudget) {
+            } else if (phase == READ_BODY && (readPauses & PAUSED_FOR_BUDGET) == 0) {
                 pos = readBody(segment, base, pos, length);
             } else {
                 break;
@@ -398,9 +397,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         if (phase == READ_HEAD) {
             connection.replayKeptInput(); // requests pipelined behind this one
         }
-        if (readPausedForPending && phase != HANDLING) {
-            readPausedForPending = false;
-            applyReadState();
+        if (phase != HANDLING) {
+            pauseReading(PAUSED_FOR_PENDING, false);
         }
         afterInput();
     }
@@ -514,9 +512,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         } else {
             budgetRetryNs = Math.min(BUDGET_RETRY_MAX_NS, budgetRetryNs * 2);
         }
-        if (!readPausedForBudget) {
-            readPausedForBudget = true;
-            applyReadState();
+        if ((readPauses & PAUSED_FOR_BUDGET) == 0) {
+            pauseReading(PAUSED_FOR_BUDGET, true);
             // Backing off keeps thousands of waiting connections from polling the budget.
             long delayNs = Math.min(budgetRetryNs, budgetWaitStartNs + BUDGET_WAIT_NS - now);
             reactor.schedule(Math.max(0, delayNs), TimeUnit.NANOSECONDS, budgetRetryTask);
@@ -525,9 +522,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
 
     /** Reading resumes; the engine presents the kept body bytes again, and they get another try. */
     private void retryBody() {
-        if (readPausedForBudget && phase == READ_BODY) {
-            readPausedForBudget = false;
-            applyReadState();
+        if (phase == READ_BODY) {
+            pauseReading(PAUSED_FOR_BUDGET, false);
         }
     }
 
@@ -602,7 +598,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
                         headStartNs = now;
                     }
                     timer.set(ConnectionTimer.Kind.HEADER, headStartNs + headerTimeoutNs);
-                } else if (readPausedForOutput) {
+                } else if ((readPauses & PAUSED_FOR_OUTPUT) != 0) {
                     // Requests wait behind output the peer is slow to take; the engine's write
                     // timeout guards that, and the keep-alive clock starts when it drains.
                     timer.clear();
@@ -629,9 +625,12 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         return Math.min(total, bodyStartNs + Math.max(bodyRateGraceNs, earnedNs));
     }
 
-    private void applyReadState() {
-        if (phase != CLOSED) {
-            connection.setReadEnabled(!(readPausedForOutput || readPausedForPending || readPausedForBudget));
+    /** Adds or removes one reason to pause reading; the connection reads while none is left. */
+    private void pauseReading(int reason, boolean paused) {
+        int before = readPauses;
+        readPauses = paused ? before | reason : before & ~reason;
+        if (phase != CLOSED && (before == 0) != (readPauses == 0)) {
+            connection.setReadEnabled(readPauses == 0);
         }
     }
 
