@@ -19,13 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,28 +82,6 @@ class StreamReadmeExampleIntegrationTest {
 
     @Test
     void readmeShowsTheCodeThisTestCompiles() throws Exception {
-        Path readme = Path.of("..", "README.md");
-        Path self = Path.of("src/test/java/io/ringbolt/engine/stream/StreamReadmeExampleIntegrationTest.java");
-        Set<String> compiled = Files.readAllLines(self).stream().map(String::strip).collect(Collectors.toSet());
-        List<String> shown = javaLines(Files.readAllLines(readme), "## Blocking streams");
-        assertThat(shown).as("README examples").isNotEmpty();
-        assertThat(shown).allSatisfy(line -> assertThat(compiled).as("README line compiled here").contains(line));
-    }
-
-    /** The stripped non-blank lines of the ```java blocks in the given sections. */
-    private static List<String> javaLines(List<String> readme, String... sections) {
-        List<String> lines = new ArrayList<>();
-        boolean inSection = false;
-        boolean inCode = false;
-        for (String line : readme) {
-            if (line.startsWith("## ")) {
-                inSection = Set.of(sections).contains(line.strip());
-            } else if (inSection && line.startsWith("```")) {
-                inCode = line.equals("```java");
-            } else if (inSection && inCode && !line.isBlank()) {
-                lines.add(line.strip());
-            }
-        }
-        return lines;
+        io.ringbolt.engine.ReadmeSnippets.assertShownCodeIsCompiledBy("src/test/java/io/ringbolt/engine/stream/StreamReadmeExampleIntegrationTest.java", "## Blocking streams");
     }
 }
