@@ -34,4 +34,10 @@ public interface FrameListener {
 
     /** PUSH_PROMISE: only servers may send it, so a server treats it as a connection error. */
     void onPushPromise(int streamId) throws Http2Exception;
+
+    /**
+     * A stream error (RFC 9113 §5.4.2) found in a frame, by the reader or thrown by one of the
+     * calls above: the frame was consumed whole, the stream is to be reset, and reading goes on.
+     */
+    void onStreamError(Http2Exception error) throws Http2Exception;
 }

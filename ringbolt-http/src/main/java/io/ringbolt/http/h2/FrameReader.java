@@ -94,8 +94,15 @@ public final class FrameReader {
                 throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, Frames.typeName(type) + " on stream " + streamId
                         + " inside the header block of stream " + headerBlockStreamId);
             }
-            frame(in, type, flags, streamId, payload, payloadLength, listener);
             position = payload + payloadLength;
+            try {
+                frame(in, type, flags, streamId, payload, payloadLength, listener);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    throw e;
+                }
+                listener.onStreamError(e);
+            }
         }
         return position - offset;
     }

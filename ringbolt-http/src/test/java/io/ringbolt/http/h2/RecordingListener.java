@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Writes each frame the reader reports as one line of text. */
-final class RecordingListener implements FrameListener {
+class RecordingListener implements FrameListener {
     final List<String> frames = new ArrayList<>();
 
     @Override
@@ -53,6 +53,11 @@ final class RecordingListener implements FrameListener {
     @Override
     public void onWindowUpdate(int streamId, int increment) {
         frames.add("WINDOW_UPDATE " + streamId + " " + increment);
+    }
+
+    @Override
+    public void onStreamError(Http2Exception error) throws Http2Exception {
+        throw error;
     }
 
     @Override
