@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reactor thread only, except where noted.
  */
-final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry {
+final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry, ResponseOwner {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
     private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
     private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
@@ -74,6 +74,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private final long bodyMinRate;
 
     private int phase = READ_HEAD;
+    /** No byte has been processed yet: the HTTP/2 client preface is still possible. */
+    private boolean firstRead = true;
     private long headStartNs;
     private boolean closeAfterResponse;
     private boolean shutdownRequested;
@@ -132,6 +134,20 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
                 pauseReading(PAUSED_FOR_PENDING, true);
             }
             return 0;
+        }
+        if (firstRead) {
+            int preface = Http2Connection.prefaceMatch(data);
+            if (preface == 0) {
+                return 0; // "PRI * HTTP/2.0…" still arriving
+            }
+            firstRead = false;
+            if (preface > 0 && server.h2cPriorKnowledge()) {
+                phase = CLOSED;
+                timer.cancel();
+                body.release();
+                connection.handOver(server.newHttp2Handler(connection));
+                return 0;
+            }
         }
         int consumed = process(data.segment(), data.segmentOffset(), length);
         afterInput();
@@ -378,14 +394,16 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     }
 
     /** The handler deferred its response: copy the request now, before it is handed to another thread. */
-    void onDefer() {
+    @Override
+    public void onDefer() {
         if (phase == HANDLING && reactor.inReactorThread()) {
             detachRequest();
         }
     }
 
     /** A deferred response was completed (any thread): finish it on the reactor. */
-    void completeLater() {
+    @Override
+    public void completeLater() {
         reactor.execute(completeTask);
     }
 
@@ -425,7 +443,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
 
     // ---- streamed responses ----------------------------------------------------------------------
 
-    void startStream(HttpResponse res) {
+    @Override
+    public void startStream(HttpResponse res) {
         if (reactor.inReactorThread()) {
             startStreamOnReactor();
         } else {
@@ -445,7 +464,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         connection.flush();
     }
 
-    void streamWrite(byte[] data, int offset, int length) {
+    @Override
+    public void streamWrite(byte[] data, int offset, int length) {
         if (reactor.inReactorThread()) {
             writeChunk(data, offset, length);
         } else {
@@ -469,11 +489,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
-    void streamFlush() {
+    @Override
+    public void streamFlush() {
         connection.flush();
     }
 
-    void streamEnd(HttpResponse res) {
+    @Override
+    public void streamEnd(HttpResponse res) {
         if (reactor.inReactorThread()) {
             endStream(res);
         } else {
@@ -634,11 +656,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
-    boolean onReactorThread() {
+    @Override
+    public boolean onReactorThread() {
         return reactor.inReactorThread();
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return phase != CLOSED && connection.isOpen();
     }
 }

@@ -14,11 +14,11 @@ import java.util.Objects;
  * are dropped; check {@link #isOpen()} to stop producing.
  */
 public final class ResponseStream implements AutoCloseable {
-    private final HttpConnection owner;
+    private final ResponseOwner owner;
     private final HttpResponse response;
     private volatile boolean closed;
 
-    ResponseStream(HttpConnection owner, HttpResponse response) {
+    ResponseStream(ResponseOwner owner, HttpResponse response) {
         this.owner = owner;
         this.response = response;
     }

@@ -46,6 +46,19 @@ class Http2ServerSessionTest {
     }
 
     @Test
+    void concurrentStreamsReuseTheDynamicTablesBothWays() {
+        H2Peer peer = started();
+        peer.autoRespond = false;
+        peer.get(1, "/a").send();
+        peer.get(3, "/b").send();
+        peer.respond(peer.streams.get(3));
+        peer.respond(peer.streams.get(1));
+        peer.session.onOutputWritable();
+        assertThat(peer.serverFrames()).containsExactly("HEADERS 3 :status=200 content-length=7", "DATA 3 GET /b  END_STREAM",
+                "HEADERS 1 :status=200 content-length=7", "DATA 1 GET /a  END_STREAM");
+    }
+
+    @Test
     void aPostBodyArrivesInOrderAcrossDataFrames() {
         H2Peer peer = started();
         peer.headers(3, false, ":method", "POST", ":scheme", "http", ":path", "/echo", ":authority", "x", "content-length", "10")
