@@ -8,6 +8,8 @@ import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.Reactor;
 import io.ringbolt.http.h2.Http2Config;
 import io.ringbolt.http.h2.Http2Error;
+import io.ringbolt.http.h2.Http2Exception;
+import io.ringbolt.http.h2.Http2Fields;
 import io.ringbolt.http.h2.Http2ServerSession;
 import io.ringbolt.http.h2.Http2Stream;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +26,22 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
     private final Reactor reactor;
     private final Http2ServerSession session;
     private Cancellable tick;
+    /** For a connection upgraded from HTTP/1.1: the decoded HTTP2-Settings and the request (stream 1). */
+    private final byte[] upgradeSettings;
+    private final Http2Fields upgradeRequest;
 
     Http2Connection(HttpServer server, Connection connection, Http2Config config) {
+        this(server, connection, config, null, null);
+    }
+
+    Http2Connection(HttpServer server, Connection connection, Http2Config config, byte[] upgradeSettings,
+                    Http2Fields upgradeRequest) {
         this.server = server;
         this.connection = connection;
         this.reactor = connection.reactor();
         this.session = new Http2ServerSession(this, config, this);
+        this.upgradeSettings = upgradeSettings;
+        this.upgradeRequest = upgradeRequest;
     }
 
     /**
@@ -63,7 +75,16 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
 
     @Override
     public void onOpen(Connection c) {
-        session.start(reactor.nanoTime());
+        if (upgradeRequest == null) {
+            session.start(reactor.nanoTime());
+        } else {
+            try {
+                session.startUpgraded(reactor.nanoTime(), upgradeSettings, upgradeRequest);
+            } catch (Http2Exception e) {
+                connection.close(); // checked before the 101 was sent; cannot happen afterwards
+                return;
+            }
+        }
         scheduleTick();
     }
 

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry, ResponseOwner {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
     private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
-    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
+    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3, HANDED_OVER = 4;
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
@@ -150,6 +150,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             }
         }
         int consumed = process(data.segment(), data.segmentOffset(), length);
+        if (phase == HANDED_OVER) {
+            return consumed;
+        }
         afterInput();
         return phase == CLOSED ? length : consumed;
     }
@@ -246,6 +249,18 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         if (head.method() == HttpMethod.CONNECT) {
             reject(HttpStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
             return length;
+        }
+        if (server.h2cUpgrade() && H2cUpgrade.requested(head)) {
+            byte[] settings = H2cUpgrade.settings(head);
+            if (settings != null) {
+                ResponseWriter.writeSwitchingToH2c(connection);
+                phase = HANDED_OVER;
+                timer.cancel();
+                body.release();
+                connection.handOver(new Http2Connection(server, connection, server.http2(), settings,
+                        H2cUpgrade.requestFields(head)));
+                return pos;
+            }
         }
         server.routes().match(head, request.match);
         Route route = request.match.route;

@@ -96,6 +96,16 @@ public final class HttpServer implements HandlerFactory {
     }
 
     /**
+     * Whether an HTTP/1.1 request without a body asking {@code Upgrade: h2c} (with
+     * {@code HTTP2-Settings}) is answered 101 and served as stream 1 of an HTTP/2 connection
+     * (RFC 7540 §3.2; what Java's HttpClient does for {@code http://} URIs). On by default;
+     * shares the switch with {@link #h2cPriorKnowledge(boolean)}.
+     */
+    boolean h2cUpgrade() {
+        return h2cPriorKnowledge;
+    }
+
+    /**
      * Connections accepted on local port {@code port} speak only HTTP/2 (h2c with prior
      * knowledge): anything but the client preface is a connection error. Set before the engine
      * starts.

@@ -182,6 +182,13 @@ final class ResponseWriter {
         conn.write(out.array(), 0, out.length());
     }
 
+    private static final byte[] SWITCHING_TO_H2C = ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+
+    /** Writes the 101 that turns the connection into HTTP/2 (RFC 7540 §3.2). */
+    static void writeSwitchingToH2c(Connection conn) {
+        conn.write(SWITCHING_TO_H2C, 0, SWITCHING_TO_H2C.length);
+    }
+
     /** Writes {@code 100 Continue}. */
     static void writeContinue(Connection conn) {
         conn.write(CONTINUE, 0, CONTINUE.length);

@@ -97,6 +97,27 @@ abstract class Http2IntegrationSuite {
     }
 
     @Test
+    void javasHttpClientUpgradesToH2cAndKeepsTheConnection() throws Exception {
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build()) {
+            for (int i = 0; i < 3; i++) {
+                var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/hello")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+                assertThat(r.body()).isEqualTo("hello HTTP/2 127.0.0.1:" + port);
+            }
+            byte[] upload = new byte[300_000];
+            new Random(3).nextBytes(upload);
+            var echoed = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/echo"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(echoed.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(echoed.body()).isEqualTo(upload);
+        }
+    }
+
+    @Test
     void http11StillWorksOnTheOrdinaryPort() throws Exception {
         Processes.require("curl", "curl");
         var r = Processes.run(List.of("curl", "-sS", "--http1.1", "http://127.0.0.1:" + port + "/hello"), Duration.ofSeconds(30));

@@ -107,6 +107,44 @@ public final class Http2ServerSession implements FrameListener {
     }
 
     /**
+     * Starts a connection upgraded from HTTP/1.1 ({@code Upgrade: h2c}, RFC 7540 §3.2): this
+     * side's SETTINGS, the client's from its {@code HTTP2-Settings} field (acknowledged
+     * implicitly), and the upgraded request as stream 1, half closed by the client, whose
+     * response the listener writes as for any stream. The client preface is still expected.
+     *
+     * @throws Http2Exception when the settings payload is malformed (answer 400 instead)
+     */
+    public void startUpgraded(long nowNs, byte[] clientSettings, Http2Fields request) throws Http2Exception {
+        if (clientSettings.length % 6 != 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HTTP2-Settings of " + clientSettings.length
+                    + " bytes is not a multiple of 6");
+        }
+        for (int i = 0; i < clientSettings.length; i += 6) {
+            int id = (clientSettings[i] & 0xFF) << 8 | (clientSettings[i + 1] & 0xFF);
+            long value = ((clientSettings[i + 2] & 0xFFL) << 24) | ((clientSettings[i + 3] & 0xFF) << 16)
+                    | ((clientSettings[i + 4] & 0xFF) << 8) | (clientSettings[i + 5] & 0xFF);
+            peerSettings.set(id, value);
+            if (id == Http2Settings.HEADER_TABLE_SIZE) {
+                encoder.setPeerTableSizeBytes(peerSettings.headerTableSize());
+            }
+        }
+        start(nowNs);
+        lastStreamId = 1;
+        Http2Stream stream = new Http2Stream(this, 1, peerSettings.initialWindowSize(), config.initialWindowSizeBytes());
+        stream.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+        for (int i = 0; i < request.size(); i++) {
+            stream.requestFields.add(request.name(i), request.value(i));
+        }
+        streams.put(1, stream);
+        listener.onRequest(stream);
+        if (streams.get(1) == stream) {
+            listener.onRequestEnd(stream);
+        }
+        writePending();
+        flush();
+    }
+
+    /**
      * Takes received bytes; returns how many were consumed (the rest is an incomplete frame).
      * A connection error sends GOAWAY and closes; the return value then covers everything.
      */
