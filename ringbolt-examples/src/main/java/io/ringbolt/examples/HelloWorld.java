@@ -1,0 +1,14 @@
+package io.ringbolt.examples;
+
+import io.ringbolt.engine.Engine;
+import io.ringbolt.http.HttpServer;
+import io.ringbolt.http.Router;
+
+/** The smallest Ringbolt server: {@code GET /} says hello on port 8080 (or {@code -Dport=N}). */
+public class HelloWorld {
+    public static void main(String[] args) {
+        Router router = new Router();
+        router.get("/", (req, res) -> res.send("Hello, world!\n"));
+        Engine.builder().bind("127.0.0.1", Integer.getInteger("port", 8080)).handler(HttpServer.create(router)).start();
+    }
+}
