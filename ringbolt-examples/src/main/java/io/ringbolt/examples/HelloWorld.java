@@ -1,10 +1,10 @@
+// The smallest Ringbolt server: GET / says hello on port 8080 (or -Dport=N; 0 picks a free port).
 package io.ringbolt.examples;
 
 import io.ringbolt.engine.Engine;
 import io.ringbolt.http.HttpServer;
 import io.ringbolt.http.Router;
 
-/** The smallest Ringbolt server: {@code GET /} says hello on port 8080 (or {@code -Dport=N}). */
 public class HelloWorld {
     public static void main(String[] args) {
         Router router = new Router();
