@@ -536,7 +536,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
         if (connection.isWritable()) {
             writableTask = null;
-            reactor.execute(task);
+            reactor.execute(() -> {
+                if (phase != CLOSED) {
+                    task.run();
+                }
+            });
         } else {
             writableTask = task;
         }
