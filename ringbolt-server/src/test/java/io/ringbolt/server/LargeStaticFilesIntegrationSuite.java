@@ -150,6 +150,8 @@ abstract class LargeStaticFilesIntegrationSuite {
             long got = readInto(in, digest, MIB);
             Thread.sleep(1500); // the server runs ahead as far as it is allowed to
             long readByServer = readBytesOfThisProcess() - before;
+            System.out.println("slow reader on " + backend().displayName() + ": client took " + got
+                    + " bytes, the process read " + readByServer + " bytes of the " + BIG_BYTES + "-byte file");
             assertThat(readByServer).as("bytes read while the client held at 1 MiB of 64").isLessThan(16L * MIB);
             got += readInto(in, digest, BIG_BYTES - got);
             assertThat(got).isEqualTo(BIG_BYTES);
