@@ -106,6 +106,7 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
     public void onWritabilityChanged(Connection c, boolean writable) {
         if (writable) {
             session.onOutputWritable();
+            session.forEachStream(stream -> onWritable(stream));
         }
     }
 
@@ -165,6 +166,14 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
     @Override
     public void onRequestEnd(Http2Stream stream) {
         ((Http2Exchange) stream.attachment()).onRequestEnd();
+    }
+
+    @Override
+    public void onWritable(Http2Stream stream) {
+        Object exchange = stream.attachment();
+        if (exchange != null) {
+            ((Http2Exchange) exchange).onWritable();
+        }
     }
 
     @Override

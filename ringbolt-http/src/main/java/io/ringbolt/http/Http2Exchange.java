@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 
 /**
  * One HTTP/2 request stream seen through the exchange seam: it builds the
@@ -38,6 +39,10 @@ final class Http2Exchange implements ResponseOwner {
     private byte[] body = new byte[0];
     private int bodyLength;
     private volatile boolean reset;
+    /** A producer's credits held while the stream has no room (see ResponseStream). */
+    private Semaphore heldCredits;
+    private int heldCreditCount;
+    private Runnable writableTask;
 
     Http2Exchange(Http2Connection owner, Http2Stream stream) {
         this.owner = owner;
@@ -111,6 +116,8 @@ final class Http2Exchange implements ResponseOwner {
     void onReset() {
         reset = true;
         phase = Phase.DONE;
+        releaseHeldCredits();
+        writableTask = null;
     }
 
     private void runChain() {
@@ -295,29 +302,48 @@ final class Http2Exchange implements ResponseOwner {
         phase = Phase.STREAMING;
         Http2Fields fields = baseFields(response.status);
         addResponseFields(fields);
-        boolean bodiless = HttpStatus.isBodiless(response.status) || request.method() == HttpMethod.HEAD;
-        stream.writeHeaders(fields, false);
-        if (bodiless) {
-            stream.writeData(new byte[0], 0, 0, true);
+        if (response.streamLength >= 0 && !HttpStatus.isBodiless(response.status)) {
+            fields.add("content-length", Long.toString(response.streamLength));
         }
+        boolean bodiless = !streamHasBody();
+        stream.writeHeaders(fields, bodiless);
         owner.flushSession();
     }
 
     @Override
-    public void streamWrite(byte[] data, int offset, int length) {
+    public void streamWrite(byte[] data, int offset, int length, Semaphore credits) {
         if (onReactorThread()) {
             writeChunk(data, offset, length);
+            if (credits != null) {
+                credits.release();
+            }
         } else {
             byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
-            owner.reactor().execute(() -> writeChunk(copy, 0, copy.length));
+            owner.reactor().execute(() -> {
+                writeChunk(copy, 0, copy.length);
+                owner.flushSession();
+                if (credits == null) {
+                    return;
+                }
+                if (reset || phase != Phase.STREAMING || isWritable()) {
+                    credits.release();
+                } else {
+                    heldCredits = credits;
+                    heldCreditCount++;
+                }
+            });
         }
     }
 
     private void writeChunk(byte[] data, int offset, int length) {
-        if (phase != Phase.STREAMING || reset || HttpStatus.isBodiless(response.status) || request.method() == HttpMethod.HEAD) {
+        if (phase != Phase.STREAMING || reset || !streamHasBody()) {
             return;
         }
         stream.writeData(data, offset, length, false);
+    }
+
+    private boolean streamHasBody() {
+        return !HttpStatus.isBodiless(response.status) && request.method() != HttpMethod.HEAD;
     }
 
     @Override
@@ -330,18 +356,71 @@ final class Http2Exchange implements ResponseOwner {
     }
 
     @Override
-    public void streamEnd(HttpResponse res) {
-        if (onReactorThread()) {
-            endStream(res);
+    public boolean isWritable() {
+        return stream.isWritable() && owner.connection().isWritable();
+    }
+
+    @Override
+    public void streamOnWritable(Runnable task) {
+        if (!onReactorThread()) {
+            owner.reactor().execute(() -> streamOnWritable(task));
+            return;
+        }
+        if (reset) {
+            return;
+        }
+        if (isWritable()) {
+            writableTask = null;
+            owner.reactor().execute(() -> {
+                if (!reset) {
+                    task.run();
+                }
+            });
         } else {
-            owner.reactor().execute(() -> endStream(res));
+            writableTask = task;
         }
     }
 
-    private void endStream(HttpResponse res) {
-        if (phase == Phase.STREAMING && !reset && !(HttpStatus.isBodiless(response.status) || request.method() == HttpMethod.HEAD)) {
-            stream.writeData(new byte[0], 0, 0, true);
+    /** The stream's queued data drained (or the connection's output did): resume producers. */
+    void onWritable() {
+        if (!isWritable()) {
+            return;
         }
+        releaseHeldCredits();
+        Runnable task = writableTask;
+        writableTask = null;
+        if (task != null && !reset) {
+            task.run();
+        }
+    }
+
+    private void releaseHeldCredits() {
+        if (heldCreditCount > 0) {
+            heldCredits.release(heldCreditCount);
+            heldCreditCount = 0;
+            heldCredits = null;
+        }
+    }
+
+    @Override
+    public void streamEnd(HttpResponse res, boolean shortBody, boolean abort) {
+        if (onReactorThread()) {
+            endStream(res, shortBody, abort);
+        } else {
+            owner.reactor().execute(() -> endStream(res, shortBody, abort));
+        }
+    }
+
+    private void endStream(HttpResponse res, boolean shortBody, boolean abort) {
+        if (phase == Phase.STREAMING && !reset) {
+            if (abort || (shortBody && streamHasBody())) {
+                // The head promised a body that will not come: RST_STREAM is HTTP/2's honest end.
+                stream.reset(Http2Error.INTERNAL_ERROR);
+            } else if (streamHasBody()) {
+                stream.writeData(new byte[0], 0, 0, true);
+            }
+        }
+        releaseHeldCredits();
         res.streamFinished();
         owner.flushSession();
     }

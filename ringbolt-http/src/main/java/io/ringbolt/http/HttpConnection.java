@@ -95,6 +95,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     private boolean streaming;
     private boolean streamChunked;
     private boolean streamClose;
+    /** Foreign-thread stream writes staged while the output was above its high water mark: their credits go back when it drains. */
+    private int heldWriteCredits;
+    private java.util.concurrent.Semaphore heldCreditsOf;
+    /** A stream producer's continuation, run when the output drains ({@link ResponseStream#onWritable}). */
+    private Runnable writableTask;
 
     HttpConnection(HttpServer server, Connection connection) {
         this.server = server;
@@ -163,6 +168,14 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         if (writable && phase == READ_HEAD) {
             afterInput(); // the keep-alive timer, which waited while output was stuck
         }
+        if (writable) {
+            returnHeldCredits();
+            Runnable task = writableTask;
+            if (task != null) {
+                writableTask = null;
+                task.run();
+            }
+        }
     }
 
     @Override
@@ -190,6 +203,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         timer.cancel();
         body.release();
         headCopy = null;
+        writableTask = null;
+        ResponseStream s = response.stream;
+        if (s != null) {
+            s.connectionClosed();
+        }
     }
 
     @Override
@@ -442,6 +460,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         if (streaming) {
             close = streamClose;
             streaming = false;
+            returnHeldCredits();
+            writableTask = null;
         } else {
             close = closeAfterResponse || response.closeRequested || !head.isKeepAlive() || shutdownRequested;
             ResponseWriter.write(connection, request, response, close, server);
@@ -472,20 +492,49 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             return;
         }
         streaming = true;
-        streamChunked = head.version() == HttpVersion.HTTP_1_1;
-        streamClose = !streamChunked || closeAfterResponse || response.closeRequested || !head.isKeepAlive()
-                || shutdownRequested;
-        ResponseWriter.writeStreamHead(connection, request, response, streamChunked, streamClose, server.serverLine());
+        long length = response.streamLength;
+        streamChunked = length < 0 && head.version() == HttpVersion.HTTP_1_1;
+        streamClose = (length < 0 && !streamChunked) || closeAfterResponse || response.closeRequested
+                || !head.isKeepAlive() || shutdownRequested;
+        ResponseWriter.writeStreamHead(connection, request, response, streamChunked, length, streamClose,
+                server.serverLine());
         connection.flush();
     }
 
+    /**
+     * Writes a piece of the streamed body. Off the reactor the bytes are copied and staged by a
+     * task, which flushes and then returns the writer's credit, or holds it while the output is
+     * above its high water mark ({@link ResponseStream} blocks its writer on those credits).
+     */
     @Override
-    public void streamWrite(byte[] data, int offset, int length) {
+    public void streamWrite(byte[] data, int offset, int length, java.util.concurrent.Semaphore credits) {
         if (reactor.inReactorThread()) {
             writeChunk(data, offset, length);
+            if (credits != null) {
+                credits.release();
+            }
         } else {
             byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
-            reactor.execute(() -> writeChunk(copy, 0, copy.length));
+            reactor.execute(() -> {
+                writeChunk(copy, 0, copy.length);
+                connection.flush();
+                if (credits == null || phase == CLOSED || connection.isWritable()) {
+                    if (credits != null) {
+                        credits.release();
+                    }
+                } else {
+                    heldCreditsOf = credits;
+                    heldWriteCredits++;
+                }
+            });
+        }
+    }
+
+    private void returnHeldCredits() {
+        if (heldWriteCredits > 0) {
+            heldCreditsOf.release(heldWriteCredits);
+            heldWriteCredits = 0;
+            heldCreditsOf = null;
         }
     }
 
@@ -510,16 +559,48 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     }
 
     @Override
-    public void streamEnd(HttpResponse res) {
-        if (reactor.inReactorThread()) {
-            endStream(res);
+    public boolean isWritable() {
+        return connection.isWritable();
+    }
+
+    @Override
+    public void streamOnWritable(Runnable task) {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(() -> streamOnWritable(task));
+            return;
+        }
+        if (phase == CLOSED) {
+            return;
+        }
+        if (connection.isWritable()) {
+            writableTask = null;
+            reactor.execute(() -> {
+                if (phase != CLOSED) {
+                    task.run();
+                }
+            });
         } else {
-            reactor.execute(() -> endStream(res));
+            writableTask = task;
         }
     }
 
-    private void endStream(HttpResponse res) {
-        if (phase == HANDLING && streaming && streamChunked && streamHasBody()) {
+    /** Ends the stream: {@code abort} resets the connection, {@code shortBody} does when a body was due. */
+    @Override
+    public void streamEnd(HttpResponse res, boolean shortBody, boolean abort) {
+        if (reactor.inReactorThread()) {
+            endStream(res, shortBody, abort);
+        } else {
+            reactor.execute(() -> endStream(res, shortBody, abort));
+        }
+    }
+
+    private void endStream(HttpResponse res, boolean shortBody, boolean abort) {
+        if (abort || (shortBody && phase == HANDLING && streaming && streamHasBody())) {
+            // The head promised a body this stream cannot deliver: a reset is the only honest end.
+            closeAfterResponse = true;
+            streamClose = true;
+            connection.abort();
+        } else if (phase == HANDLING && streaming && streamChunked && streamHasBody()) {
             connection.write(ChunkedEncoder.LAST_CHUNK, 0, ChunkedEncoder.LAST_CHUNK.length);
         }
         res.streamFinished();

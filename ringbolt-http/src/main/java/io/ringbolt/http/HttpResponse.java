@@ -42,6 +42,8 @@ public final class HttpResponse {
     Compression compression;
     private boolean deferred;
     ResponseStream stream;
+    /** Body length declared by {@link #stream(long)}, or -1 for a chunked (or close-delimited) stream. */
+    long streamLength = -1;
 
     HttpResponse(ResponseOwner owner) {
         this.owner = owner;
@@ -60,6 +62,7 @@ public final class HttpResponse {
         compression = null;
         deferred = false;
         stream = null;
+        streamLength = -1;
         completion.set(0);
     }
 
@@ -332,13 +335,41 @@ public final class HttpResponse {
      * {@link ResponseStream#close() close} it to finish. Any thread.
      */
     public ResponseStream stream() {
+        return startStream(-1);
+    }
+
+    /**
+     * Starts a body of exactly {@code contentLength} bytes, sent with {@code Content-Length}
+     * (no chunked framing, so the connection stays reusable for HTTP/1.0 keep-alive clients
+     * too, and clients can show progress). The status and fields go out now; write the bytes
+     * with the returned stream and {@link ResponseStream#close() close} it. Writing more than
+     * declared throws; closing it short aborts the connection, since the head already promised
+     * the length (the client sees the body end early, never a wrong one). For HEAD and
+     * bodiless statuses the head carries the length (except 1xx/204/304) and writes are
+     * dropped. Any thread.
+     *
+     * @throws IllegalArgumentException if {@code contentLength} is negative
+     * @throws IllegalStateException if a stream was already started
+     */
+    public ResponseStream stream(long contentLength) {
+        if (contentLength < 0) {
+            throw new IllegalArgumentException("contentLength=" + contentLength + " (must be >= 0)");
+        }
+        if (stream != null) {
+            throw new IllegalStateException("response stream already started");
+        }
+        return startStream(contentLength);
+    }
+
+    private ResponseStream startStream(long contentLength) {
         if (stream != null) {
             return stream;
         }
         checkOpen();
         deferred = true;
         owner.onDefer();
-        stream = new ResponseStream(owner, this);
+        streamLength = contentLength;
+        stream = new ResponseStream(owner, this, contentLength);
         owner.startStream(this);
         return stream;
     }

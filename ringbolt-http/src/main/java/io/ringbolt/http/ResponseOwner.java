@@ -19,13 +19,26 @@ interface ResponseOwner {
     /** {@link HttpResponse#stream()} was called: send the head now, body to follow. Any thread. */
     void startStream(HttpResponse response);
 
-    /** Body bytes of a streamed response. Any thread; copied when off the reactor. */
-    void streamWrite(byte[] data, int offset, int length);
+    /**
+     * Body bytes of a streamed response. Any thread; copied when off the reactor, and then one
+     * of {@code credits} (non-null off the reactor) is returned once the bytes are staged and the
+     * output has room, which is how {@link ResponseStream} blocks a producer on a slow client.
+     */
+    void streamWrite(byte[] data, int offset, int length, java.util.concurrent.Semaphore credits);
 
     void streamFlush();
 
-    /** The streamed body is complete. Any thread. */
-    void streamEnd(HttpResponse response);
+    /** Whether the output has room for more of a streamed body. */
+    boolean isWritable();
+
+    /** Runs {@code task} on the reactor once the output has room (at once if it has now). */
+    void streamOnWritable(Runnable task);
+
+    /**
+     * The streamed body is complete. {@code abort}: end it as failed; {@code shortBody}: fewer
+     * bytes than the declared length were written, which is a failure too. Any thread.
+     */
+    void streamEnd(HttpResponse response, boolean shortBody, boolean abort);
 
     /** Whether the peer can still receive the response. */
     boolean isOpen();

@@ -169,13 +169,20 @@ final class ResponseWriter {
         }
     }
 
-    /** Writes the head of a streamed response: chunked framing when {@code chunked}, else none. */
-    static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked, boolean close,
-                                byte[] serverLine) {
+    /**
+     * Writes the head of a streamed response: chunked framing when {@code chunked}, else
+     * {@code Content-Length} when {@code contentLength >= 0}, else none (close-delimited).
+     */
+    static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked,
+                                long contentLength, boolean close, byte[] serverLine) {
         ByteBuf out = SCRATCH.get().head.clear();
         writeHead(out, res, serverLine, conn.reactor().nanoTime());
-        if (chunked && !HttpStatus.isBodiless(res.status)) {
-            out.write(CHUNKED);
+        if (!HttpStatus.isBodiless(res.status)) {
+            if (chunked) {
+                out.write(CHUNKED);
+            } else if (contentLength >= 0) {
+                out.write(CONTENT_LENGTH).writeDecimal(contentLength).crlf();
+            }
         }
         writeConnection(out, req, close);
         out.crlf();

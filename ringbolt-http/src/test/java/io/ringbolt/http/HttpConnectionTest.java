@@ -251,6 +251,112 @@ class HttpConnectionTest {
     }
 
     @Test
+    void aFixedLengthStreamSendsContentLengthAndKeepsTheConnection() {
+        router.get("/fixed", (req, res) -> {
+            ResponseStream s = res.contentType(ContentType.TEXT_PLAIN).stream(7);
+            s.write("one,").write("two");
+            s.close();
+        });
+        FakeConnection c = connect().receive(get("/fixed") + get("/"));
+        String wire = c.takeSent();
+        assertThat(wire).contains("Content-Length: 7\r\n").doesNotContain("chunked");
+        assertThat(RawResponse.parseAll(wire)).extracting(RawResponse::body).containsExactly("one,two", "hello");
+        assertThat(c.isOpen()).isTrue();
+
+        FakeConnection old = connect().receive("GET /fixed HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertThat(old.takeSent()).contains("Content-Length: 7\r\n").endsWith("\r\n\r\none,two");
+        assertThat(old.isOpen()).isTrue();
+    }
+
+    @Test
+    void aFixedLengthStreamRefusesExtraBytesAndAbortsWhenClosedShort() {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        router.get("/long", (req, res) -> {
+            ResponseStream s = res.stream(3);
+            try {
+                s.write("four");
+            } catch (IllegalStateException e) {
+                thrown.set(e);
+            }
+            s.write("abc").close();
+        });
+        router.get("/short", (req, res) -> res.stream(10).write("abc").close());
+        FakeConnection c = connect().receive(get("/long"));
+        assertThat(thrown.get()).hasMessageContaining("longer than Content-Length");
+        assertThat(RawResponse.parseOne(c.takeSent()).body()).isEqualTo("abc");
+        FakeConnection s = connect().receive(get("/short") + get("/"));
+        assertThat(s.isOpen()).isFalse();
+        assertThat(s.takeSent()).doesNotContain("hello");
+    }
+
+    @Test
+    void aFixedLengthStreamAnswersHeadWithTheLengthAndNoBody() {
+        router.head("/fixed", (req, res) -> res.stream(1000).close());
+        FakeConnection c = connect().receive("HEAD /fixed HTTP/1.1\r\nHost: t\r\n\r\n" + get("/"));
+        String wire = c.takeSent();
+        assertThat(wire).contains("Content-Length: 1000\r\n").endsWith("hello");
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    /**
+     * A writer on another thread blocks once two writes wait behind output above the high water
+     * mark, and goes on when the output drains; a writer on the reactor thread never blocks and
+     * continues from onWritable.
+     */
+    @Test
+    void streamWritesFromAnotherThreadWaitWhileTheOutputIsFull() throws Exception {
+        AtomicReference<ResponseStream> stream = new AtomicReference<>();
+        router.get("/pump", (req, res) -> stream.set(res.stream(5)));
+        FakeConnection c = connect().receive(get("/pump"));
+        c.writability(false);
+        CountDownLatch wrote = new CountDownLatch(5);
+        Thread producer = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 5; i++) {
+                stream.get().write("x");
+                wrote.countDown();
+            }
+            stream.get().close();
+        });
+        // Two writes are handed over; the third waits for a credit the reactor holds while the output is full.
+        while (wrote.getCount() > 3) {
+            Thread.sleep(1);
+        }
+        reactor.runTasks();
+        Thread.sleep(100);
+        reactor.runTasks();
+        assertThat(wrote.getCount()).isEqualTo(3);
+        assertThat(producer.isAlive()).isTrue();
+        c.writability(true);
+        producer.join(5000);
+        while (reactor.runTasks() > 0) {
+            Thread.sleep(1);
+        }
+        assertThat(wrote.getCount()).isZero();
+        assertThat(RawResponse.parseOne(c.takeSent()).body()).isEqualTo("xxxxx");
+    }
+
+    @Test
+    void aStreamProducerOnTheReactorContinuesFromOnWritable() {
+        List<String> events = new java.util.ArrayList<>();
+        AtomicReference<ResponseStream> stream = new AtomicReference<>();
+        router.get("/react", (req, res) -> stream.set(res.stream()));
+        FakeConnection c = connect().receive(get("/react"));
+        c.writability(false);
+        ResponseStream s = stream.get();
+        assertThat(s.isWritable()).isFalse();
+        s.onWritable(() -> {
+            events.add("writable");
+            s.write("done").close();
+        });
+        reactor.runTasks();
+        assertThat(events).isEmpty();
+        c.writability(true);
+        reactor.runTasks();
+        assertThat(events).containsExactly("writable");
+        assertThat(RawResponse.parseOne(c.takeSent()).body()).isEqualTo("done");
+    }
+
+    @Test
     void aBlockingHandlerMayStreamFromItsVirtualThread() throws Exception {
         router.get("/vstream", (req, res) -> {
             ResponseStream s = res.stream();

@@ -14,9 +14,11 @@ import io.ringbolt.http.codec.HttpDate;
  * @param ifModifiedSinceSeconds epoch seconds of {@code If-Modified-Since}, or -1
  * @param range                  the {@code Range} field of a GET, or null
  * @param ifRange                the {@code If-Range} field when there is a range, or null
+ * @param headOnly               the request is HEAD: the answer has fields but no body
  */
-record Conditions(String ifNoneMatch, long ifModifiedSinceSeconds, String range, String ifRange) {
-    static final Conditions NONE = new Conditions(null, -1, null, null);
+record Conditions(String ifNoneMatch, long ifModifiedSinceSeconds, String range, String ifRange, boolean headOnly) {
+    static final Conditions NONE = new Conditions(null, -1, null, null, false);
+    static final Conditions NONE_HEAD = new Conditions(null, -1, null, null, true);
 
     /** The conditions of {@code request}; {@link #NONE} (no allocation) when it has none. Its thread. */
     static Conditions of(HttpRequest request) {
@@ -24,12 +26,13 @@ record Conditions(String ifNoneMatch, long ifModifiedSinceSeconds, String range,
         String ims = inm == null ? request.header("If-Modified-Since") : null;
         // RFC 9110 §14.2: GET is the only method range handling is defined for.
         String range = request.method() == HttpMethod.GET ? request.header("Range") : null;
+        boolean head = request.method() == HttpMethod.HEAD;
         if (inm == null && ims == null && range == null) {
-            return NONE;
+            return head ? NONE_HEAD : NONE;
         }
         long millis = ims == null ? -1 : HttpDate.parse(ims);
         return new Conditions(inm, millis < 0 ? -1 : millis / 1000, range,
-                range == null ? null : request.header("If-Range"));
+                range == null ? null : request.header("If-Range"), head);
     }
 
     /** True when the client's copy of {@code representation} is current: answer 304. */
@@ -48,9 +51,9 @@ record Conditions(String ifNoneMatch, long ifModifiedSinceSeconds, String range,
         return ByteRange.parse(range, representation.size());
     }
 
-    /** The bytes of {@code representation} the answer carries, or null for none (304, 416). */
+    /** The bytes of {@code representation} the answer carries, or null for none (HEAD, 304, 416). */
     ByteRange bytesToSend(FileEntry file, FileEntry representation, String coding) {
-        if (notModified(representation, file)) {
+        if (headOnly || notModified(representation, file)) {
             return null;
         }
         ByteRange r = coding == null ? range(representation, file) : ByteRange.WHOLE;

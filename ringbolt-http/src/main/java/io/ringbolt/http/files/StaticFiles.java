@@ -6,6 +6,7 @@ import io.ringbolt.http.HttpHandler;
 import io.ringbolt.http.HttpRequest;
 import io.ringbolt.http.HttpResponse;
 import io.ringbolt.http.HttpStatus;
+import io.ringbolt.http.ResponseStream;
 import io.ringbolt.http.codec.AcceptEncoding;
 
 import java.io.IOException;
@@ -60,8 +61,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>Never stale: every request checks the file's size, modification time and identity with
  *     one {@code stat}; a changed file is read again. Small files are kept in memory between
  *     changes; larger ones are read for each request, only the bytes the response carries (a
- *     range reads just its span). A response body is one array: a whole file, or range, of
- *     2 GiB or more gets 500 (logged); smaller ranges of it are served.</li>
+ *     range reads just its span, HEAD reads nothing).</li>
+ * <li>Large bodies are streamed: more than {@value #READ_CHUNK_BYTES} bytes go out with
+ *     {@code Content-Length} in pieces of that size, read from disk on a virtual thread only
+ *     as the client takes them (back-pressure through {@link ResponseStream}), so a download
+ *     holds a few pieces plus the connection's output buffer, whatever the file's size, and a
+ *     slow client holds no more. A file that changes while it is being sent gets the
+ *     connection reset (the head with its length and validators is already out), and a log
+ *     line.</li>
  * <li>Never outside the root: see {@link SafePaths}; a file is served only once its real path
  *     (symbolic links resolved) was seen below the real root.</li>
  * <li>The reactor never reads a file: a miss defers the response and loads on a virtual
@@ -79,12 +86,16 @@ public final class StaticFiles implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.http.files");
     /** A client can repeat a failing request as fast as it likes: one line per second per kind. */
     private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
-    private static final int WARN_READ_FAILED = 0, WARN_TOO_LARGE = 1;
+    private static final int WARN_READ_FAILED = 0, WARN_CHANGED_WHILE_SENT = 1;
     private static final int RANGE_NOT_SATISFIABLE = 416;
-    /** The largest body one response carries: the largest Java array. */
-    private static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
-    /** Disk reads of uncached files go in pieces of this size, bounding the JDK's temporary direct buffer. */
-    private static final int READ_CHUNK_BYTES = 64 * 1024;
+    /**
+     * Disk reads of uncached files go in pieces of this size, bounding the JDK's temporary direct
+     * buffer. A body up to this size is read into one array; a larger one is streamed in pieces
+     * of this size.
+     */
+    static final int READ_CHUNK_BYTES = 64 * 1024;
+    /** A streamed file is checked for changes ({@code stat}) after every this many bytes, and at its end. */
+    private static final long CHANGE_CHECK_BYTES = 1 << 20;
     private static final byte[] NO_BYTES = new byte[0];
 
     private final Path realRoot;
@@ -259,7 +270,7 @@ public final class StaticFiles implements HttpHandler {
                 return false;
             }
             if (twin != null) {
-                serve(response, entry, twin, "br", conditions, twin.content(), 0);
+                serve(response, entry, twin, "br", conditions, twin.content(), 0, null);
                 return true;
             }
         }
@@ -269,11 +280,11 @@ public final class StaticFiles implements HttpHandler {
                 return false;
             }
             if (twin != null) {
-                serve(response, entry, twin, "gzip", conditions, twin.content(), 0);
+                serve(response, entry, twin, "gzip", conditions, twin.content(), 0, null);
                 return true;
             }
         }
-        serve(response, entry, entry, null, conditions, entry.content(), 0);
+        serve(response, entry, entry, null, conditions, entry.content(), 0, null);
         return true;
     }
 
@@ -328,31 +339,55 @@ public final class StaticFiles implements HttpHandler {
 
     /**
      * Reads from disk the bytes of {@code representation} the answer carries, unless they are
-     * in memory, and serves them.
+     * in memory, and serves them: up to {@link #READ_CHUNK_BYTES} as one array, more streamed
+     * from the file (opened and checked here, before the head goes out). HEAD reads nothing.
      *
-     * @return false (nothing sent) when the file changed while it was read
+     * @return false (nothing sent) when the file changed while it was read or opened
      */
     private boolean readAndServe(HttpResponse response, FileEntry file, FileEntry representation, String coding,
                                  Conditions conditions) throws IOException {
         byte[] body = representation.content();
-        long bodyFirst = 0;
-        if (body == null) {
-            ByteRange span = conditions.bytesToSend(file, representation, coding);
-            if (span == null) {
-                body = NO_BYTES;
-            } else if (span.length() > MAX_BODY_BYTES) {
-                tooLarge(response, representation, span.length());
-                return true;
-            } else {
-                body = readSpan(representation, span.first(), (int) span.length());
-                if (body == null) {
-                    return false;
-                }
-                bodyFirst = span.first();
-            }
+        if (body != null) {
+            serve(response, file, representation, coding, conditions, body, 0, null);
+            return true;
         }
-        serve(response, file, representation, coding, conditions, body, bodyFirst);
+        ByteRange span = conditions.bytesToSend(file, representation, coding);
+        if (span == null && !conditions.headOnly()) {
+            serve(response, file, representation, coding, conditions, NO_BYTES, 0, null); // 304 or 416
+            return true;
+        }
+        if (span != null && span.length() <= READ_CHUNK_BYTES) {
+            body = readSpan(representation, span.first(), (int) span.length());
+            if (body == null) {
+                return false;
+            }
+            serve(response, file, representation, coding, conditions, body, span.first(), null);
+            return true;
+        }
+        FileChannel source = openUnchanged(representation);
+        if (source == null) {
+            return false;
+        }
+        try (source) {
+            serve(response, file, representation, coding, conditions, null, 0, source);
+        }
         return true;
+    }
+
+    /** The file {@code entry} describes, opened for reading, or null when it is no longer that file. */
+    private static FileChannel openUnchanged(FileEntry entry) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(entry.path(), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        BasicFileAttributes now = stat(entry.path());
+        if (now == null || !entry.matches(now) || channel.size() != entry.size()) {
+            channel.close();
+            return null;
+        }
+        return channel;
     }
 
     private static Path twinPath(Path file, String suffix) {
@@ -459,10 +494,11 @@ public final class StaticFiles implements HttpHandler {
     /**
      * Answers with {@code representation} of {@code file} (itself or a twin sent with
      * {@code coding}): 304, 416, 206 or 200. {@code body} holds the representation's bytes from
-     * offset {@code bodyFirst} on, at least those {@link Conditions#bytesToSend} names.
+     * offset {@code bodyFirst} on, at least those {@link Conditions#bytesToSend} names; or it
+     * is null and the bytes are streamed from {@code source} (on the loader's virtual thread).
      */
     private void serve(HttpResponse response, FileEntry file, FileEntry representation, String coding,
-                       Conditions conditions, byte[] body, long bodyFirst) {
+                       Conditions conditions, byte[] body, long bodyFirst, FileChannel source) {
         response.header("ETag", representation.etag());
         response.header("Last-Modified", file.lastModified());
         if (file.gzipTwin() || file.brTwin()) {
@@ -497,16 +533,75 @@ public final class StaticFiles implements HttpHandler {
             response.status(HttpStatus.PARTIAL_CONTENT).compression(null)
                     .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + representation.size());
         }
-        response.send(body, (int) (first - bodyFirst), (int) count);
+        if (body != null) {
+            response.send(body, (int) (first - bodyFirst), (int) count);
+            return;
+        }
+        ResponseStream out = response.stream(count);
+        if (conditions.headOnly()) {
+            out.close();
+        } else {
+            pump(source, representation, first, count, out);
+        }
     }
 
-    /** A body that cannot be one array: 500, and say why in the log. */
-    private static void tooLarge(HttpResponse response, FileEntry representation, long bytes) {
-        if (WARNINGS.isDue(WARN_TOO_LARGE)) {
-            WARNINGS.log(WARN_TOO_LARGE, "static file " + representation.path() + ": " + bytes
-                    + " bytes cannot be sent in one response (at most " + MAX_BODY_BYTES + "); ranges of it can");
+    /**
+     * Streams {@code count} bytes of {@code source} from {@code first}, one
+     * {@link #READ_CHUNK_BYTES} piece at a time, on the loader's virtual thread: positional
+     * reads into one reused buffer, and {@link ResponseStream#write} blocks while the client is
+     * slow, so a download holds a few pieces plus the connection's output (up to its high water
+     * mark), never the file. Stops when the client goes away. A file that changes while it is
+     * sent (shorter, or its size, time or identity differ at a check) cannot be answered
+     * honestly any more, since the head already went out: the connection is reset, so the
+     * client sees the body end before {@code Content-Length} and never a mixed file as a
+     * complete one.
+     */
+    private static void pump(FileChannel source, FileEntry entry, long first, long count, ResponseStream out) {
+        byte[] chunk = new byte[(int) Math.min(READ_CHUNK_BYTES, count)];
+        ByteBuffer buffer = ByteBuffer.wrap(chunk);
+        long done = 0;
+        long sinceCheck = 0;
+        try {
+            while (done < count) {
+                if (!out.isOpen()) {
+                    return; // the client went away; the connection is closing
+                }
+                int want = (int) Math.min(chunk.length, count - done);
+                buffer.clear().limit(want);
+                while (buffer.hasRemaining()) {
+                    if (source.read(buffer, first + done + buffer.position()) < 0) {
+                        changedWhileSent(entry, out, "ended early");
+                        return;
+                    }
+                }
+                out.write(chunk, 0, want);
+                done += want;
+                sinceCheck += want;
+                if (sinceCheck >= CHANGE_CHECK_BYTES || done == count) {
+                    sinceCheck = 0;
+                    BasicFileAttributes now = stat(entry.path());
+                    if (now == null || !entry.matches(now)) {
+                        changedWhileSent(entry, out, "changed");
+                        return;
+                    }
+                }
+            }
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            if (WARNINGS.isDue(WARN_READ_FAILED)) {
+                WARNINGS.log(WARN_READ_FAILED, "static file " + entry.path() + ": " + e);
+            }
+            out.abort();
         }
-        response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(ContentType.TEXT_PLAIN).send("Internal Server Error\n");
+    }
+
+    /** The file changed under a response whose head is sent: reset the connection, and say why. */
+    private static void changedWhileSent(FileEntry entry, ResponseStream out, String how) {
+        if (WARNINGS.isDue(WARN_CHANGED_WHILE_SENT)) {
+            WARNINGS.log(WARN_CHANGED_WHILE_SENT, "static file " + entry.path() + " " + how
+                    + " while it was being sent; connection reset (the head was already sent)");
+        }
+        out.abort();
     }
 
     private static void notFound(HttpResponse response) {

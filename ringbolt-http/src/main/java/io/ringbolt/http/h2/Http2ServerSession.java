@@ -195,6 +195,13 @@ public final class Http2ServerSession implements FrameListener {
         return state == State.CLOSED;
     }
 
+    /** Calls {@code action} for every open or half-closed stream. */
+    public void forEachStream(java.util.function.Consumer<Http2Stream> action) {
+        for (Http2Stream stream : streams.values().toArray(new Http2Stream[0])) {
+            action.accept(stream);
+        }
+    }
+
     /** Streams open or half closed. */
     public int activeStreamCount() {
         return streams.size();
