@@ -10,7 +10,9 @@ import java.util.Map;
  * and every middleware in a {@link #guard}: an exception is answered at the level it was thrown
  * from, so the middleware around it returns normally, keeps the fields it set before
  * {@code next} and sees the final status after it. Lookup walks the exception's class up to
- * {@code Throwable}; the first registered type wins, so the most specific one does.
+ * {@code Throwable}; the first registered type wins, so the most specific one does. An
+ * {@link HttpException} already says how to answer: the walk for one stops at
+ * {@code HttpException}, so a catch-all such as {@code RuntimeException} does not swallow it.
  *
  * <p>Logging: {@link HttpException}s and mapped exceptions are expected and go to DEBUG without
  * a stack trace; anything else is a server error, logged at WARNING with its stack trace, at
@@ -89,7 +91,7 @@ final class ExceptionDispatch {
         }
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             ExceptionHandler<?> h = handlers.get(c);
-            if (h != null) {
+            if (h != null || c == HttpException.class) {
                 return h;
             }
         }
