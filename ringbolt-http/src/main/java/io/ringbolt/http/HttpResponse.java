@@ -280,8 +280,9 @@ public final class HttpResponse {
     }
 
     /**
-     * Sends {@code value} as JSON ({@code application/json}), written by the router's
-     * {@link io.ringbolt.http.json.JsonMapper}. The status stays as set (default 200).
+     * Sends {@code value} as JSON, written by the router's {@link io.ringbolt.http.json.JsonMapper},
+     * as {@code application/json} unless a content type was set (e.g. {@code application/problem+json}).
+     * The status stays as set (default 200).
      *
      * @throws IllegalStateException if no mapper was set with {@link Router#json}
      */
@@ -291,7 +292,9 @@ public final class HttpResponse {
             throw new IllegalStateException("no JSON mapper (set one with Router.json(...), e.g. ringbolt-jackson's JacksonJsonMapper)");
         }
         byte[] body = mapper.write(value);
-        contentType = ContentType.APPLICATION_JSON;
+        if (contentType == null) {
+            contentType = ContentType.APPLICATION_JSON;
+        }
         send(body, 0, body.length);
     }
 

@@ -151,7 +151,8 @@ public final class Router {
      * Answers exceptions of {@code type} (and its subclasses, unless a more specific type has its
      * own handler) with {@code handler}, inside the middleware chain. Registering a type again
      * replaces its handler. An {@link HttpException} is matched only by {@code HttpException} or
-     * its subclasses, never by a broader type such as {@code RuntimeException}: it carries its own status. Mapped exceptions are expected: logged at DEBUG without a stack trace.
+     * its subclasses, never by a broader type such as {@code RuntimeException}: it carries its
+     * own status. Mapped exceptions are expected: logged at DEBUG without a stack trace.
      */
     public <T extends Throwable> Router exception(Class<T> type, ExceptionHandler<? super T> handler) {
         exceptionHandlers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(handler, "handler"));
