@@ -170,6 +170,33 @@ class ErrorsAndCompletionTest {
         assertThat(completions).extracting(a -> a[0]).containsExactly(404L, 200L);
     }
 
+    @Test
+    void aBlockingHandlerThatThrowsIsMappedOnItsVirtualThread() throws Exception {
+        router.get("/vt-missing", (req, res) -> {
+            throw new NoSuchElementException("expected by the test");
+        }).blocking();
+        FakeConnection c = connect().receive(get("/vt-missing"));
+        reactor.awaitAndRunTasks();
+        String wire = c.takeSent();
+        RawResponse r = RawResponse.parseOne(wire);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("access-control-allow-origin")).isEqualTo("*");
+        assertThat(completions.getLast()).containsExactly(404, wire.length());
+    }
+
+    @Test
+    void aStreamThatFailsAfterItsHeadAbortsTheConnectionAndIsReportedOnce() {
+        router.get("/stream-fails", (req, res) -> {
+            res.stream().write("partial");
+            throw new IllegalStateException("expected by the test");
+        });
+        FakeConnection c = connect().receive(get("/stream-fails"));
+        reactor.runTasks();
+        assertThat(c.takeSent()).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(c.isOpen()).isFalse();
+        assertThat(completions).extracting(a -> a[0]).containsExactly(200L);
+    }
+
     // ---- completion listeners -------------------------------------------------------------------
 
     @Test
