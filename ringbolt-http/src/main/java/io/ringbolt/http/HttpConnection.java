@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
-    private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
+    private static final RateLimitedLog LISTENER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
     private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
@@ -72,6 +72,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private final long bodyTimeoutNs;
     private final long bodyRateGraceNs;
     private final long bodyMinRate;
+    /** Told of every finished response; empty (and then skipped) when none is registered. */
+    private final CompletionListener[] completionListeners;
 
     private int phase = READ_HEAD;
     private long headStartNs;
@@ -99,6 +101,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     /** A stream producer's continuation, run when the output drains ({@link ResponseStream#onWritable}). */
     private Runnable writableTask;
 
+    /** True from a parsed head until its response is finished: a request the completion listeners hear of. */
+    private boolean requestOpen;
+    /** When the current request's head was parsed (only kept when there are completion listeners). */
+    private long requestStartNs;
+    /** Bytes of the current response handed to the connection so far. */
+    private long responseBytes;
+
     HttpConnection(HttpServer server, Connection connection) {
         this.server = server;
         this.options = server.options();
@@ -107,6 +116,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         this.parser = new RequestParser(options.maxTargetBytes(), options.maxHeadBytes(), options.maxHeaderCount());
         this.head = parser.head();
         this.request = new HttpRequest(connection, head);
+        this.request.jsonMapper = server.jsonMapper();
         this.response = new HttpResponse(this);
         this.timer = new ConnectionTimer(reactor, this);
         this.body = new BodyReader(options.maxHeadBytes(), options.maxHeaderCount(), reactor.memoryBudget());
@@ -115,6 +125,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         this.bodyTimeoutNs = options.bodyTimeout().toNanos();
         this.bodyRateGraceNs = options.bodyRateGrace().toNanos();
         this.bodyMinRate = options.bodyMinRate();
+        this.completionListeners = server.completionListeners();
     }
 
     // ---- engine callbacks ----------------------------------------------------------------------
@@ -245,6 +256,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         bodyOwned = false;
         request.begin();
         response.reset();
+        requestOpen = true;
+        responseBytes = 0;
+        if (completionListeners.length != 0) {
+            requestStartNs = reactor.nanoTime();
+        }
         if (head.method() == HttpMethod.CONNECT) {
             reject(HttpStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
             return length;
@@ -278,7 +294,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             return length;
         }
         if (expectContinue) {
-            ResponseWriter.writeContinue(connection);
+            responseBytes += ResponseWriter.writeContinue(connection);
             connection.flush();
         }
         detachHead(segment, base + headStart);
@@ -363,36 +379,23 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
+    /**
+     * An exception that no guard of the chain answered: one thrown after a streamed head went
+     * out, or by a body sink (which runs outside the chain).
+     */
     private void failed(Throwable t) {
         if (t instanceof VirtualMachineError vme) {
             throw vme;
         }
-        if (!(t instanceof HttpException)) {
-            // A bug, but one a client may trigger on every request: rate-limited per exception class.
-            int key = t.getClass().hashCode();
-            if (HANDLER_ERRORS.isDue(key)) {
-                HANDLER_ERRORS.log(key, request + ": handler threw", t);
-            }
-        }
-        if (streaming) {
+        if (streaming || response.stream != null) {
+            ExceptionDispatch.log(request, t, false);
             // The head is gone; the only honest signal left is an aborted connection.
             reactor.execute(connection::abort);
             closeAfterResponse = true;
             response.streamFinished();
             return;
         }
-        response.resetForError();
-        try {
-            server.errorHandler().onError(request, response, t);
-        } catch (Throwable t2) {
-            int key = ~t2.getClass().hashCode();
-            if (HANDLER_ERRORS.isDue(key)) {
-                HANDLER_ERRORS.log(key, request + ": error handler threw", t2);
-            }
-            response.resetForError();
-            response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(ContentType.TEXT_PLAIN)
-                    .send("Internal Server Error\n");
-        }
+        server.exceptionDispatch().answerOutsideChain(request, response, t);
     }
 
     /** The handler deferred its response: copy the request now, before it is handed to another thread. */
@@ -431,8 +434,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             writableTask = null;
         } else {
             close = closeAfterResponse || response.closeRequested || !head.isKeepAlive() || shutdownRequested;
-            ResponseWriter.write(connection, request, response, close, server);
+            responseBytes += ResponseWriter.write(connection, request, response, close, server);
         }
+        finished(response.status);
         parser.reset();
         body.trim();
         if (close) {
@@ -462,7 +466,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         streamChunked = length < 0 && head.version() == HttpVersion.HTTP_1_1;
         streamClose = (length < 0 && !streamChunked) || closeAfterResponse || response.closeRequested
                 || !head.isKeepAlive() || shutdownRequested;
-        ResponseWriter.writeStreamHead(connection, request, response, streamChunked, length, streamClose,
+        responseBytes += ResponseWriter.writeStreamHead(connection, request, response, streamChunked, length, streamClose,
                 server.serverLine());
         connection.flush();
     }
@@ -513,8 +517,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             connection.write(frame.array(), 0, frame.length());
             connection.write(data, offset, length);
             connection.write(CRLF, 0, 2);
+            responseBytes += frame.length() + length + 2;
         } else {
             connection.write(data, offset, length);
+            responseBytes += length;
         }
     }
 
@@ -563,6 +569,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             connection.abort();
         } else if (phase == HANDLING && streaming && streamChunked && streamHasBody()) {
             connection.write(ChunkedEncoder.LAST_CHUNK, 0, ChunkedEncoder.LAST_CHUNK.length);
+            responseBytes += ChunkedEncoder.LAST_CHUNK.length;
         }
         res.streamFinished();
     }
@@ -612,8 +619,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": 503, memory budget exhausted ("
                 + reactor.memoryBudget() + ")");
-        ResponseWriter.writeError(connection, HttpStatus.SERVICE_UNAVAILABLE, "server busy, retry later",
+        responseBytes += ResponseWriter.writeError(connection, HttpStatus.SERVICE_UNAVAILABLE, "server busy, retry later",
                 server.serverLine(), BUDGET_RETRY_AFTER_SECONDS);
+        finished(HttpStatus.SERVICE_UNAVAILABLE);
         phase = CLOSED;
         body.release();
         connection.close();
@@ -662,7 +670,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": " + status + " " + reason);
-        ResponseWriter.writeError(connection, status, reason, server.serverLine());
+        responseBytes += ResponseWriter.writeError(connection, status, reason, server.serverLine());
+        finished(status);
         phase = CLOSED;
         connection.close();
     }
@@ -711,6 +720,36 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         if (phase != CLOSED && (before == 0) != (readPauses == 0)) {
             connection.setReadEnabled(readPauses == 0);
         }
+    }
+
+    /**
+     * The response to the current request is written: tells the completion listeners, if the
+     * request got that far (a head was parsed) and was not reported yet. Reactor thread.
+     */
+    private void finished(int status) {
+        if (!requestOpen) {
+            return;
+        }
+        requestOpen = false;
+        CompletionListener[] listeners = completionListeners;
+        if (listeners.length == 0) {
+            return;
+        }
+        long durationNs = reactor.nanoTime() - requestStartNs;
+        for (CompletionListener l : listeners) {
+            try {
+                l.onComplete(request, status, responseBytes, durationNs);
+            } catch (RuntimeException e) {
+                int key = e.getClass().hashCode();
+                if (LISTENER_ERRORS.isDue(key)) {
+                    LISTENER_ERRORS.log(key, request + ": completion listener threw", e);
+                }
+            }
+        }
+    }
+
+    io.ringbolt.http.json.JsonMapper jsonMapper() {
+        return server.jsonMapper();
     }
 
     boolean onReactorThread() {

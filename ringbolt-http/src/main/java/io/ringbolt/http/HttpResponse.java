@@ -82,6 +82,23 @@ public final class HttpResponse {
         closeRequested = close;
     }
 
+    /**
+     * Like {@link #resetForError()} but keeps the first {@code keepFields} fields and the
+     * compression policy: what middleware set before the code that failed ran.
+     */
+    void resetForError(int keepFields) {
+        int keep = Math.min(keepFields, headerCount);
+        Arrays.fill(names, keep, headerCount, null);
+        Arrays.fill(values, keep, headerCount, null);
+        headerCount = keep;
+        status = HttpStatus.INTERNAL_SERVER_ERROR;
+        contentType = null;
+        clearBody();
+        deferred = false;
+        stream = null;
+        completion.set(0);
+    }
+
     // ---- status and fields ------------------------------------------------------------------
 
     /** Sets the status (default 200). */
@@ -263,6 +280,25 @@ public final class HttpResponse {
             bodyLength = bodyBytes.length;
         }
         markSent();
+    }
+
+    /**
+     * Sends {@code value} as JSON, written by the router's {@link io.ringbolt.http.json.JsonMapper},
+     * as {@code application/json} unless a content type was set (e.g. {@code application/problem+json}).
+     * The status stays as set (default 200).
+     *
+     * @throws IllegalStateException if no mapper was set with {@link Router#json}
+     */
+    public void json(Object value) {
+        io.ringbolt.http.json.JsonMapper mapper = owner.jsonMapper();
+        if (mapper == null) {
+            throw new IllegalStateException("no JSON mapper (set one with Router.json(...), e.g. ringbolt-jackson's JacksonJsonMapper)");
+        }
+        byte[] body = mapper.write(value);
+        if (contentType == null) {
+            contentType = ContentType.APPLICATION_JSON;
+        }
+        send(body, 0, body.length);
     }
 
     /** Completes the response without a body (or with what was set before). */

@@ -58,8 +58,12 @@ final class ResponseWriter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}. */
-    static void write(Connection conn, HttpRequest req, HttpResponse res, boolean close, HttpServer server) {
+    /**
+     * Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}.
+     *
+     * @return bytes handed to the connection
+     */
+    static long write(Connection conn, HttpRequest req, HttpResponse res, boolean close, HttpServer server) {
         byte[] serverLine = server.serverLine();
         Scratch s = SCRATCH.get();
         int status = res.status;
@@ -138,6 +142,7 @@ final class ResponseWriter {
         writeConnection(out, req, close);
         out.crlf();
         boolean sendBody = !bodiless && req.method() != HttpMethod.HEAD && length > 0;
+        long written = out.length() + (sendBody ? length : 0);
         if (sendBody && length <= INLINE_BODY_BYTES) {
             if (segment != null) {
                 out.write(segment, offset, length);
@@ -156,6 +161,7 @@ final class ResponseWriter {
             }
         }
         trim(s);
+        return written;
     }
 
     private static volatile boolean encoderFailureLogged;
@@ -171,10 +177,11 @@ final class ResponseWriter {
 
     /**
      * Writes the head of a streamed response: chunked framing when {@code chunked}, else
-     * {@code Content-Length} when {@code contentLength >= 0}, else none (close-delimited).
+     * {@code Content-Length} when {@code contentLength >= 0}, else none (close-delimited);
+     * returns its bytes.
      */
-    static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked,
-                                long contentLength, boolean close, byte[] serverLine) {
+    static int writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked,
+                               long contentLength, boolean close, byte[] serverLine) {
         ByteBuf out = SCRATCH.get().head.clear();
         writeHead(out, res, serverLine, conn.reactor().nanoTime());
         if (!HttpStatus.isBodiless(res.status)) {
@@ -187,20 +194,22 @@ final class ResponseWriter {
         writeConnection(out, req, close);
         out.crlf();
         conn.write(out.array(), 0, out.length());
+        return out.length();
     }
 
-    /** Writes {@code 100 Continue}. */
-    static void writeContinue(Connection conn) {
+    /** Writes {@code 100 Continue}; returns its bytes. */
+    static int writeContinue(Connection conn) {
         conn.write(CONTINUE, 0, CONTINUE.length);
+        return CONTINUE.length;
     }
 
-    /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}. */
-    static void writeError(Connection conn, int status, String detail, byte[] serverLine) {
-        writeError(conn, status, detail, serverLine, -1);
+    /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}; returns its bytes. */
+    static int writeError(Connection conn, int status, String detail, byte[] serverLine) {
+        return writeError(conn, status, detail, serverLine, -1);
     }
 
     /** Like {@link #writeError(Connection, int, String, byte[])} with {@code Retry-After} (seconds) unless negative. */
-    static void writeError(Connection conn, int status, String detail, byte[] serverLine, int retryAfterSeconds) {
+    static int writeError(Connection conn, int status, String detail, byte[] serverLine, int retryAfterSeconds) {
         Scratch s = SCRATCH.get();
         ByteBuf body = s.body.clear();
         body.writeDecimal(status).write(' ').writeLatin1(HttpStatus.reasonPhrase(status));
@@ -223,6 +232,7 @@ final class ResponseWriter {
         out.crlf();
         out.write(body.array(), 0, body.length());
         conn.write(out.array(), 0, out.length());
+        return out.length();
     }
 
     private static void writeHead(ByteBuf out, HttpResponse res, byte[] serverLine, long nowNanos) {
