@@ -174,21 +174,7 @@ public final class Engine implements AutoCloseable {
 
     /** Counters summed over reactors. Any thread. */
     public EngineStats stats() {
-        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0, connected = 0,
-                connectFailed = 0;
-        for (AbstractReactor r : server.reactors()) {
-            var c = r.counters();
-            open += c.openConnections();
-            accepted += c.acceptedTotal();
-            closedCount += c.closedTotal();
-            rejected += c.rejectedTotal();
-            errors += c.handlerErrors();
-            in += c.bytesReceived();
-            out += c.bytesSent();
-            connected += c.connectedTotal();
-            connectFailed += c.connectFailedTotal();
-        }
-        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out, connected, connectFailed);
+        return server.stats();
     }
 
     /** The start-up line: backend, features in use, reactors, addresses. */

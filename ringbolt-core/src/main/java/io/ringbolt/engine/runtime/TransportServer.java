@@ -1,5 +1,7 @@
 package io.ringbolt.engine.runtime;
 
+import io.ringbolt.engine.EngineStats;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,9 @@ public interface TransportServer {
 
     /** Reactors in index order. */
     List<? extends AbstractReactor> reactors();
+
+    /** Counters summed over the reactors. Any thread. */
+    EngineStats stats();
 
     /**
      * Stops accepting, lets handlers finish for up to {@code grace}, closes what remains, and

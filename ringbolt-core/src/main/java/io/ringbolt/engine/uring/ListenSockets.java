@@ -1,16 +1,24 @@
 package io.ringbolt.engine.uring;
 
+import io.ringbolt.engine.runtime.ListenSocketOps;
+import io.ringbolt.engine.runtime.Listeners;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUring;
 import io.ringbolt.uring.LinuxSocket;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
-/** Opens listening sockets with the engine's options. */
-final class ListenSockets {
-    private ListenSockets() {
+/** Opens listening sockets (plain fds) with the engine's options. */
+final class ListenSockets implements ListenSocketOps<Integer> {
+    private final int backlog;
+    private final boolean noDelay;
+
+    ListenSockets(int backlog, boolean noDelay) {
+        this.backlog = backlog;
+        this.noDelay = noDelay;
     }
 
     /**
@@ -20,7 +28,8 @@ final class ListenSockets {
      * @return the listening fd
      * @throws IOException naming the address and the errno
      */
-    static int open(InetSocketAddress address, int backlog, boolean reusePort, boolean noDelay) throws IOException {
+    @Override
+    public Integer open(InetSocketAddress address, boolean reusePort) throws IOException {
         boolean v6 = address.getAddress() instanceof Inet6Address;
         int fd = LinuxSocket.socket(v6 ? IoUring.AF_INET6 : IoUring.AF_INET, IoUring.SOCK_STREAM | IoUring.SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -38,10 +47,10 @@ final class ListenSockets {
                 check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_TCP, IoUring.TCP_NODELAY, 1), "TCP_NODELAY", address);
             }
             int r = LinuxSocket.bind(fd, address);
-            if (r < 0) {
-                throw new IOException("bind " + address + " failed: " + Errno.name(r)
-                        + (r == -Errno.EADDRINUSE ? " (address already in use)" : ""));
+            if (r == -Errno.EADDRINUSE) {
+                throw new BindException("bind " + Listeners.describe(address) + " failed: EADDRINUSE (address already in use)");
             }
+            check(r, "bind", address);
             check(LinuxSocket.listen(fd, backlog), "listen", address);
             return fd;
         } catch (IOException | RuntimeException e) {
@@ -57,8 +66,14 @@ final class ListenSockets {
     }
 
     /** The bound address of a listening fd. */
-    static InetSocketAddress boundAddress(int fd, InetSocketAddress requested) {
+    @Override
+    public InetSocketAddress localAddress(Integer fd, InetSocketAddress requested) {
         InetSocketAddress a = LinuxSocket.getsockname(fd);
         return a != null ? a : requested;
+    }
+
+    @Override
+    public void close(Integer fd) {
+        LinuxSocket.close(fd);
     }
 }

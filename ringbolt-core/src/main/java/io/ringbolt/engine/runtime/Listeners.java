@@ -1,0 +1,72 @@
+package io.ringbolt.engine.runtime;
+
+import io.ringbolt.engine.AcceptMode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The listening sockets of one engine, as both backends open them. In REUSEPORT mode every
+ * reactor gets its own SO_REUSEPORT socket per address; with port 0 the first socket picks a
+ * free port and the others bind to it, so the reactors form one kernel group. In ACCEPTOR mode
+ * there is one socket per address, owned by the acceptor.
+ *
+ * @param perReactor one list per reactor, in reactor order, of its own listeners (empty lists in ACCEPTOR mode)
+ * @param acceptor   the acceptor's listeners (empty in REUSEPORT mode)
+ * @param bound      the bound addresses, with the real ports, in configuration order
+ * @param <L>        the backend's listener handle
+ */
+public record Listeners<L>(List<List<L>> perReactor, List<L> acceptor, List<InetSocketAddress> bound) {
+
+    /**
+     * Opens every listener. On failure everything opened so far is closed before the exception
+     * propagates.
+     *
+     * @throws IOException naming the address
+     */
+    public static <L> Listeners<L> open(ListenSocketOps<L> ops, List<InetSocketAddress> addresses, AcceptMode mode,
+                                        int reactorCount) throws IOException {
+        List<L> opened = new ArrayList<>();
+        List<List<L>> perReactor = new ArrayList<>(reactorCount);
+        for (int r = 0; r < reactorCount; r++) {
+            perReactor.add(new ArrayList<>());
+        }
+        List<L> acceptor = new ArrayList<>();
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : addresses) {
+                if (mode == AcceptMode.REUSEPORT) {
+                    InetSocketAddress want = address;
+                    for (int r = 0; r < reactorCount; r++) {
+                        L listener = ops.open(want, true);
+                        opened.add(listener);
+                        perReactor.get(r).add(listener);
+                        if (r == 0) {
+                            // Port 0: every reactor's listener must share the port the first one got.
+                            InetSocketAddress actual = ops.localAddress(listener, want);
+                            bound.add(actual);
+                            want = new InetSocketAddress(address.getAddress(), actual.getPort());
+                        }
+                    }
+                } else {
+                    L listener = ops.open(address, false);
+                    opened.add(listener);
+                    acceptor.add(listener);
+                    bound.add(ops.localAddress(listener, address));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(ops::close);
+            throw e;
+        }
+        return new Listeners<>(perReactor.stream().map(List::copyOf).toList(), List.copyOf(acceptor), List.copyOf(bound));
+    }
+
+    /** {@code host:port}, with brackets around IPv6 literals. */
+    public static String describe(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}
