@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
 final class UringAcceptor implements CompletionQueue.CqeHandler, Acceptor {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     private static final long WAKE_UD = UserData.encode(UserData.OP_WAKEUP, 0, 0);
-    /** Accept failures keyed by errno: EMFILE lasts and is retried every 10 ms. */
-    private static final AcceptFailures ACCEPT_FAILURES = new AcceptFailures(10);
+    /**
+     * Accept failures of the acceptor and of all reactors, keyed by errno: EMFILE is process-wide
+     * and retried every 10 ms per listener, so unlimited it would log 100 lines a second per reactor.
+     */
+    static final AcceptFailures ACCEPT_FAILURES = new AcceptFailures(10);
 
     private final int[] listenerFds;
     private final List<UringReactor> reactors;
