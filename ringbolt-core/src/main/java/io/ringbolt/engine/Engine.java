@@ -1,11 +1,6 @@
 package io.ringbolt.engine;
 
 import io.ringbolt.buffer.MemoryBudget;
-import io.ringbolt.engine.nio.NioTransport;
-import io.ringbolt.engine.runtime.AbstractReactor;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
-import io.ringbolt.engine.uring.UringTransport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +96,7 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code action} for every open connection, each on its own reactor thread. Any thread. */
     public void forEachConnection(Consumer<Connection> action) {
-        for (AbstractReactor r : server.reactors()) {
+        for (Reactor r : server.reactors()) {
             r.execute(() -> r.forEachConnection(action));
         }
     }
@@ -142,8 +137,8 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalArgumentException for another kind of address or a timeout that is not positive
      */
     public CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
-        List<? extends AbstractReactor> all = server.reactors();
-        AbstractReactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        List<? extends Reactor> all = server.reactors();
+        Reactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
         return connect(r, address, handlerFactory, timeout);
     }
 
@@ -390,29 +385,28 @@ public final class Engine implements AutoCloseable {
             HandlerFactory factory = handlerFactory != null ? handlerFactory : c -> {
                 throw new IllegalStateException("no handler factory configured");
             };
-            Transport uring = new UringTransport();
             Transport transport;
             String reason;
             switch (config.backend()) {
                 case IO_URING -> {
-                    String cause = uring.unavailabilityCause(config);
+                    transport = Transports.of(Backend.IO_URING);
+                    String cause = transport.unavailabilityCause(config);
                     if (cause != null) {
                         throw new BackendUnavailableException("backend=io_uring unavailable: " + cause);
                     }
-                    transport = uring;
                     reason = "requested";
                 }
                 case NIO -> {
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     reason = "requested";
                 }
                 default -> {
-                    String cause = uring.unavailabilityCause(config);
+                    String cause = Transports.unavailabilityCause(Backend.IO_URING, config);
                     if (cause == null) {
-                        transport = uring;
+                        transport = Transports.of(Backend.IO_URING);
                         reason = "auto: io_uring probe passed";
                     } else {
-                        transport = new NioTransport();
+                        transport = Transports.of(Backend.NIO);
                         reason = "auto: io_uring unavailable: " + cause;
                         LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because io_uring is unavailable: " + cause);
                     }
@@ -428,7 +422,7 @@ public final class Engine implements AutoCloseable {
                     }
                     reason = "auto: io_uring failed at start: " + e.getMessage();
                     LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because " + reason);
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     server = transport.start(config, factory);
                 }
             } catch (IOException e) {

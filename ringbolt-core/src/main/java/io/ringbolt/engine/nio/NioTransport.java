@@ -4,10 +4,10 @@ import io.ringbolt.engine.AcceptMode;
 import io.ringbolt.engine.Backend;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
+import io.ringbolt.engine.Transport;
+import io.ringbolt.engine.TransportServer;
 import io.ringbolt.engine.runtime.Listeners;
 import io.ringbolt.engine.runtime.ReactorServer;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;

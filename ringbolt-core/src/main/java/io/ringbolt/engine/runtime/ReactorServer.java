@@ -1,6 +1,7 @@
 package io.ringbolt.engine.runtime;
 
 import io.ringbolt.engine.EngineStats;
+import io.ringbolt.engine.TransportServer;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
