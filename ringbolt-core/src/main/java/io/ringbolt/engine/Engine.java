@@ -176,6 +176,7 @@ public final class Engine implements AutoCloseable {
     public String statusLine() {
         return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
                 + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+                + (config.shareListenPort() ? " (port shared across processes)" : "")
                 + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
                 + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + boundAddresses());
     }
@@ -213,6 +214,7 @@ public final class Engine implements AutoCloseable {
         private int reactors = Runtime.getRuntime().availableProcessors();
         private Backend backend = Backend.AUTO;
         private AcceptMode acceptMode = AcceptMode.REUSEPORT;
+        private boolean shareListenPort;
         private int ringEntries = 1024;
         private int completionEntries = 8192;
         private int bufferSize = 16 * 1024;
@@ -262,6 +264,18 @@ public final class Engine implements AutoCloseable {
 
         /** How accepted connections reach reactors. */
         public Builder acceptMode(AcceptMode value) { this.acceptMode = value; return this; }
+
+        /**
+         * Whether other processes may listen on this engine's ports at the same time (default
+         * false). Off, {@link #start()} fails with a {@link java.net.BindException} naming the
+         * address when another socket already listens on it, in every accept mode. On, the
+         * listeners get SO_REUSEPORT in every accept mode and join the sockets of another
+         * process that opted in too (same user; Linux spreads connections over all of them):
+         * a new server version starts next to the old one, which then stops gracefully. A
+         * process that did not opt in can still be joined by one that does in REUSEPORT mode;
+         * the option protects against starting twice by mistake, not against a same-user peer.
+         */
+        public Builder shareListenPort(boolean value) { this.shareListenPort = value; return this; }
 
         /** io_uring SQ entries per reactor; the CQ gets 8× unless set with {@link #completionEntries}. */
         public Builder ringEntries(int value) {
@@ -356,7 +370,7 @@ public final class Engine implements AutoCloseable {
 
         /** Validates the settings without starting anything. */
         public EngineConfig buildConfig() {
-            return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
+            return new EngineConfig(bind, reactors, backend, acceptMode, shareListenPort, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
                     writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix,
                     budget(), fatalErrorHandler);

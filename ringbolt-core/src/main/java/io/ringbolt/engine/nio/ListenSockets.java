@@ -8,6 +8,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /** Opening and binding listening sockets; the only place listener options are chosen. */
 final class ListenSockets implements ListenSocketOps<ServerSocketChannel> {
@@ -62,6 +63,20 @@ final class ListenSockets implements ListenSocketOps<ServerSocketChannel> {
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
             throw new IOException("listen on " + Listeners.describe(address) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean isInUse(InetSocketAddress address) throws IOException {
+        // A TCP socket bound but not listening: SocketChannel, opened dual-stack like the listeners.
+        try (SocketChannel probe = SocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(address);
+            return false;
+        } catch (BindException e) {
+            return true;
+        } catch (IOException e) {
+            throw new IOException("checking whether " + Listeners.describe(address) + " is in use failed: " + e.getMessage(), e);
         }
     }
 

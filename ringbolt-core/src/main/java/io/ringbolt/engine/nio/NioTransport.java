@@ -55,7 +55,8 @@ public final class NioTransport implements Transport {
         }
         int reactorCount = config.reactorCount();
         ListenSockets sockets = new ListenSockets(config.backlog());
-        Listeners<ServerSocketChannel> listeners = Listeners.open(sockets, config.bindAddresses(), mode, reactorCount);
+        Listeners<ServerSocketChannel> listeners = Listeners.open(sockets, config.bindAddresses(), mode, reactorCount,
+                config.shareListenPort());
         List<NioReactor> started = new ArrayList<>();
         try {
             List<NioReactor> reactors = new ArrayList<>(reactorCount);

@@ -26,6 +26,17 @@ public interface ListenSocketOps<L> {
     /** The address {@code listener} is bound to, with the real port. */
     InetSocketAddress localAddress(L listener, InetSocketAddress requested) throws IOException;
 
+    /**
+     * Whether another socket listens on {@code address}, by binding a socket there with
+     * SO_REUSEADDR and without SO_REUSEPORT (and without listening) and closing it at once.
+     * On Linux that bind fails with EADDRINUSE exactly when a socket listens on the address,
+     * whether or not that socket has SO_REUSEPORT (only sockets that all have it may share);
+     * connections in TIME_WAIT do not count, thanks to SO_REUSEADDR. Port 0 is never in use.
+     *
+     * @throws IOException for a failure other than EADDRINUSE, naming the address
+     */
+    boolean isInUse(InetSocketAddress address) throws IOException;
+
     /** Closes {@code listener}, ignoring errors. */
     void close(L listener);
 }

@@ -59,6 +59,30 @@ final class ListenSockets implements ListenSocketOps<Integer> {
         }
     }
 
+    @Override
+    public boolean isInUse(InetSocketAddress address) throws IOException {
+        boolean v6 = address.getAddress() instanceof Inet6Address;
+        int fd = LinuxSocket.socket(v6 ? IoUring.AF_INET6 : IoUring.AF_INET, IoUring.SOCK_STREAM | IoUring.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("socket() for " + address + " failed: " + Errno.name(fd));
+        }
+        try {
+            check(LinuxSocket.setsockoptInt(fd, IoUring.SOL_SOCKET, IoUring.SO_REUSEADDR, 1), "SO_REUSEADDR", address);
+            if (v6 && address.getAddress().isAnyLocalAddress()) {
+                // As the listener will be: dual-stack, so that an IPv4 listener on the port counts.
+                check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_IPV6, IoUring.IPV6_V6ONLY, 0), "IPV6_V6ONLY", address);
+            }
+            int r = LinuxSocket.bind(fd, address);
+            if (r == -Errno.EADDRINUSE) {
+                return true;
+            }
+            check(r, "bind", address);
+            return false;
+        } finally {
+            LinuxSocket.close(fd);
+        }
+    }
+
     private static void check(int result, String what, InetSocketAddress address) throws IOException {
         if (result < 0) {
             throw new IOException(what + " on " + address + " failed: " + Errno.name(result));

@@ -57,7 +57,8 @@ public final class UringTransport implements Transport {
     public TransportServer start(EngineConfig config, HandlerFactory handlerFactory) throws IOException {
         int reactorCount = config.reactorCount();
         ListenSockets sockets = new ListenSockets(config.backlog(), config.tcpNoDelay());
-        Listeners<Integer> listeners = Listeners.open(sockets, config.bindAddresses(), config.acceptMode(), reactorCount);
+        Listeners<Integer> listeners = Listeners.open(sockets, config.bindAddresses(), config.acceptMode(), reactorCount,
+                config.shareListenPort());
         int[] acceptorFds = fds(listeners.acceptor());
         List<UringReactor> reactors = new ArrayList<>();
         UringAcceptor acceptor = null;
