@@ -30,18 +30,10 @@ final class ListenSockets implements ListenSocketOps<Integer> {
      */
     @Override
     public Integer open(InetSocketAddress address, boolean reusePort) throws IOException {
-        boolean v6 = address.getAddress() instanceof Inet6Address;
-        int fd = LinuxSocket.socket(v6 ? IoUring.AF_INET6 : IoUring.AF_INET, IoUring.SOCK_STREAM | IoUring.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new IOException("socket() for " + address + " failed: " + Errno.name(fd));
-        }
+        int fd = socket(address);
         try {
-            check(LinuxSocket.setsockoptInt(fd, IoUring.SOL_SOCKET, IoUring.SO_REUSEADDR, 1), "SO_REUSEADDR", address);
             if (reusePort) {
                 check(LinuxSocket.setsockoptInt(fd, IoUring.SOL_SOCKET, IoUring.SO_REUSEPORT, 1), "SO_REUSEPORT", address);
-            }
-            if (v6 && address.getAddress().isAnyLocalAddress()) {
-                check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_IPV6, IoUring.IPV6_V6ONLY, 0), "IPV6_V6ONLY", address);
             }
             if (noDelay) {
                 check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_TCP, IoUring.TCP_NODELAY, 1), "TCP_NODELAY", address);
@@ -61,17 +53,8 @@ final class ListenSockets implements ListenSocketOps<Integer> {
 
     @Override
     public boolean isInUse(InetSocketAddress address) throws IOException {
-        boolean v6 = address.getAddress() instanceof Inet6Address;
-        int fd = LinuxSocket.socket(v6 ? IoUring.AF_INET6 : IoUring.AF_INET, IoUring.SOCK_STREAM | IoUring.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new IOException("socket() for " + address + " failed: " + Errno.name(fd));
-        }
+        int fd = socket(address);
         try {
-            check(LinuxSocket.setsockoptInt(fd, IoUring.SOL_SOCKET, IoUring.SO_REUSEADDR, 1), "SO_REUSEADDR", address);
-            if (v6 && address.getAddress().isAnyLocalAddress()) {
-                // As the listener will be: dual-stack, so that an IPv4 listener on the port counts.
-                check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_IPV6, IoUring.IPV6_V6ONLY, 0), "IPV6_V6ONLY", address);
-            }
             int r = LinuxSocket.bind(fd, address);
             if (r == -Errno.EADDRINUSE) {
                 return true;
@@ -80,6 +63,28 @@ final class ListenSockets implements ListenSocketOps<Integer> {
             return false;
         } finally {
             LinuxSocket.close(fd);
+        }
+    }
+
+    /**
+     * A TCP socket for {@code address} with SO_REUSEADDR (TIME_WAIT leftovers of the port do not
+     * block a bind) and, for the IPv6 wildcard, dual-stack like every listener.
+     */
+    private static int socket(InetSocketAddress address) throws IOException {
+        boolean v6 = address.getAddress() instanceof Inet6Address;
+        int fd = LinuxSocket.socket(v6 ? IoUring.AF_INET6 : IoUring.AF_INET, IoUring.SOCK_STREAM | IoUring.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("socket() for " + address + " failed: " + Errno.name(fd));
+        }
+        try {
+            check(LinuxSocket.setsockoptInt(fd, IoUring.SOL_SOCKET, IoUring.SO_REUSEADDR, 1), "SO_REUSEADDR", address);
+            if (v6 && address.getAddress().isAnyLocalAddress()) {
+                check(LinuxSocket.setsockoptInt(fd, IoUring.IPPROTO_IPV6, IoUring.IPV6_V6ONLY, 0), "IPV6_V6ONLY", address);
+            }
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            LinuxSocket.close(fd);
+            throw e;
         }
     }
 
