@@ -1,11 +1,6 @@
 package io.ringbolt.engine;
 
 import io.ringbolt.buffer.MemoryBudget;
-import io.ringbolt.engine.nio.NioTransport;
-import io.ringbolt.engine.runtime.AbstractReactor;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
-import io.ringbolt.engine.uring.UringTransport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +96,7 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code action} for every open connection, each on its own reactor thread. Any thread. */
     public void forEachConnection(Consumer<Connection> action) {
-        for (AbstractReactor r : server.reactors()) {
+        for (Reactor r : server.reactors()) {
             r.execute(() -> r.forEachConnection(action));
         }
     }
@@ -142,8 +137,8 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalArgumentException for another kind of address or a timeout that is not positive
      */
     public CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
-        List<? extends AbstractReactor> all = server.reactors();
-        AbstractReactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        List<? extends Reactor> all = server.reactors();
+        Reactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
         return connect(r, address, handlerFactory, timeout);
     }
 
@@ -174,27 +169,14 @@ public final class Engine implements AutoCloseable {
 
     /** Counters summed over reactors. Any thread. */
     public EngineStats stats() {
-        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0, connected = 0,
-                connectFailed = 0;
-        for (AbstractReactor r : server.reactors()) {
-            var c = r.counters();
-            open += c.openConnections();
-            accepted += c.acceptedTotal();
-            closedCount += c.closedTotal();
-            rejected += c.rejectedTotal();
-            errors += c.handlerErrors();
-            in += c.bytesReceived();
-            out += c.bytesSent();
-            connected += c.connectedTotal();
-            connectFailed += c.connectFailedTotal();
-        }
-        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out, connected, connectFailed);
+        return server.stats();
     }
 
     /** The start-up line: backend, features in use, reactors, addresses. */
     public String statusLine() {
         return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
                 + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+                + (config.shareListenPort() ? " (port shared across processes)" : "")
                 + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
                 + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + boundAddresses());
     }
@@ -232,6 +214,7 @@ public final class Engine implements AutoCloseable {
         private int reactors = Runtime.getRuntime().availableProcessors();
         private Backend backend = Backend.AUTO;
         private AcceptMode acceptMode = AcceptMode.REUSEPORT;
+        private boolean shareListenPort;
         private int ringEntries = 1024;
         private int completionEntries = 8192;
         private int bufferSize = 16 * 1024;
@@ -281,6 +264,18 @@ public final class Engine implements AutoCloseable {
 
         /** How accepted connections reach reactors. */
         public Builder acceptMode(AcceptMode value) { this.acceptMode = value; return this; }
+
+        /**
+         * Whether other processes may listen on this engine's ports at the same time (default
+         * false). Off, {@link #start()} fails with a {@link java.net.BindException} naming the
+         * address when another socket already listens on it, in every accept mode. On, the
+         * listeners get SO_REUSEPORT in every accept mode and join the sockets of another
+         * process that opted in too (same user; Linux spreads connections over all of them):
+         * a new server version starts next to the old one, which then stops gracefully. A
+         * process that did not opt in can still be joined by one that does in REUSEPORT mode;
+         * the option protects against starting twice by mistake, not against a same-user peer.
+         */
+        public Builder shareListenPort(boolean value) { this.shareListenPort = value; return this; }
 
         /** io_uring SQ entries per reactor; the CQ gets 8× unless set with {@link #completionEntries}. */
         public Builder ringEntries(int value) {
@@ -375,7 +370,7 @@ public final class Engine implements AutoCloseable {
 
         /** Validates the settings without starting anything. */
         public EngineConfig buildConfig() {
-            return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
+            return new EngineConfig(bind, reactors, backend, acceptMode, shareListenPort, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
                     writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix,
                     budget(), fatalErrorHandler);
@@ -404,29 +399,28 @@ public final class Engine implements AutoCloseable {
             HandlerFactory factory = handlerFactory != null ? handlerFactory : c -> {
                 throw new IllegalStateException("no handler factory configured");
             };
-            Transport uring = new UringTransport();
             Transport transport;
             String reason;
             switch (config.backend()) {
                 case IO_URING -> {
-                    String cause = uring.unavailabilityCause(config);
+                    transport = Transports.of(Backend.IO_URING);
+                    String cause = transport.unavailabilityCause(config);
                     if (cause != null) {
                         throw new BackendUnavailableException("backend=io_uring unavailable: " + cause);
                     }
-                    transport = uring;
                     reason = "requested";
                 }
                 case NIO -> {
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     reason = "requested";
                 }
                 default -> {
-                    String cause = uring.unavailabilityCause(config);
+                    String cause = Transports.unavailabilityCause(Backend.IO_URING, config);
                     if (cause == null) {
-                        transport = uring;
+                        transport = Transports.of(Backend.IO_URING);
                         reason = "auto: io_uring probe passed";
                     } else {
-                        transport = new NioTransport();
+                        transport = Transports.of(Backend.NIO);
                         reason = "auto: io_uring unavailable: " + cause;
                         LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because io_uring is unavailable: " + cause);
                     }
@@ -442,7 +436,7 @@ public final class Engine implements AutoCloseable {
                     }
                     reason = "auto: io_uring failed at start: " + e.getMessage();
                     LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because " + reason);
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     server = transport.start(config, factory);
                 }
             } catch (IOException e) {

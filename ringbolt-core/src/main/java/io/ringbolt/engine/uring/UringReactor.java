@@ -7,7 +7,6 @@ import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
 import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.engine.runtime.ConnectErrors;
-import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.uring.BufferRing;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;
@@ -34,13 +33,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     private static final int BUFFER_GROUP = 0;
     private static final int MAX_REAP_PASSES = 8;
     private static final int REAP_BATCH = 4096;
-    private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long WAKEUP_USER_DATA = UserData.encode(UserData.OP_WAKEUP, 0, 0);
-    /**
-     * Accept failures of all reactors, keyed by errno: EMFILE is process-wide and retried every
-     * {@link #ACCEPT_BACKOFF_NS} per listener, so unlimited it would log 100 lines a second per reactor.
-     */
-    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private final int[] listenerFds;
     private final boolean[] listenerArmed;
@@ -340,21 +333,16 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
         if (res >= 0) {
             adopt(res);
         } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
-            if (ACCEPT_WARNINGS.isDue(res)) {
-                ACCEPT_WARNINGS.log(res, threadName() + ": accept failed with " + Errno.name(res)
-                        + " (raise the fd limit: ulimit -n); retrying every 10 ms");
-            }
+            UringAcceptor.ACCEPT_FAILURES.report(res, threadName(), Errno.name(res), true, true);
         } else if (res != -Errno.ECANCELED && res != -Errno.ECONNABORTED) {
-            if (ACCEPT_WARNINGS.isDue(res)) {
-                ACCEPT_WARNINGS.log(res, threadName() + ": accept failed with " + Errno.name(res));
-            }
+            UringAcceptor.ACCEPT_FAILURES.report(res, threadName(), Errno.name(res), false, false);
         }
         if ((flags & IoUring.IORING_CQE_F_MORE) == 0) {
             listenerArmed[listener] = false;
             listenerOps--;
             if (listenerOpen[listener] && !isDraining()) {
                 if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
-                    timers().schedule(System.nanoTime() + ACCEPT_BACKOFF_NS, () -> armAccept(listener));
+                    timers().schedule(System.nanoTime() + UringAcceptor.ACCEPT_FAILURES.pauseNs(), () -> armAccept(listener));
                 } else {
                     armAccept(listener);
                 }
