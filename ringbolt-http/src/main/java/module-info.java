@@ -9,4 +9,5 @@ module io.ringbolt.http {
     exports io.ringbolt.http;
     exports io.ringbolt.http.codec;
     exports io.ringbolt.http.files;
+    exports io.ringbolt.http.websocket;
 }
