@@ -905,6 +905,73 @@ abstract class WebSocketIntegrationSuite {
     }
 
     @Test
+    void demoAppEchoesOnWsBroadcastsOnChatAndServesTheChatPage() throws Exception {
+        Engine demo = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
+                .handler(HttpServer.create(DemoApp.router(ArenaData.load(null), 1 << 20))).start();
+        try (demo) {
+            try (RawWebSocket ws = RawWebSocket.open(demo.port(), "/ws", "")) {
+                ws.sendText("echo ✓");
+                RawWebSocket.Frame f = ws.read();
+                assertThat(f.opcode()).isEqualTo(TEXT);
+                assertThat(f.text()).isEqualTo("echo ✓");
+                ws.send(BINARY, bytes(1000, 3));
+                f = ws.read();
+                assertThat(f.opcode()).isEqualTo(BINARY);
+                assertThat(f.payload()).isEqualTo(bytes(1000, 3));
+            }
+            List<java.net.http.WebSocket> clients = new ArrayList<>();
+            List<LinkedBlockingQueue<String>> inboxes = new ArrayList<>();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                for (int i = 0; i < 4; i++) {
+                    LinkedBlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+                    inboxes.add(inbox);
+                    clients.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + demo.port() + "/chat"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                                    inbox.add(data.toString());
+                                    w.request(1);
+                                    return null;
+                                }
+                            }).get(10, TimeUnit.SECONDS));
+                }
+                // Everyone is in the room once a message from the last one reaches the first.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                String marker;
+                do {
+                    marker = "ready " + System.nanoTime();
+                    clients.get(3).sendText(marker, true).get();
+                } while (!marker.equals(inboxes.get(0).poll(200, TimeUnit.MILLISECONDS)) && System.nanoTime() < deadline);
+                for (LinkedBlockingQueue<String> inbox : inboxes) {
+                    inbox.clear();
+                }
+                Thread.sleep(300); // let late copies of the markers arrive and drop them too
+                for (LinkedBlockingQueue<String> inbox : inboxes) {
+                    inbox.clear();
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    clients.get(i).sendText("hello from " + i, true).get();
+                }
+                for (LinkedBlockingQueue<String> inbox : inboxes) {
+                    List<String> got = new ArrayList<>();
+                    for (int i = 0; i < clients.size(); i++) {
+                        got.add(inbox.poll(10, TimeUnit.SECONDS));
+                    }
+                    assertThat(got).containsExactlyInAnyOrder("hello from 0", "hello from 1", "hello from 2", "hello from 3");
+                }
+                for (java.net.http.WebSocket c : clients) {
+                    c.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+                }
+                var page = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/chat.html")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+                assertThat(page.body()).contains("new WebSocket(").contains("/chat");
+            }
+        }
+    }
+
+    @Test
     void serverKeepsServingHttpAfterWebSocketFailures() throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         try (RawWebSocket ws = open("/echo")) {
