@@ -121,6 +121,22 @@ abstract class WebSocketIntegrationSuite {
         router.get("/stream", WebSocketUpgrade.of(quiet.withLimits(MAX_FRAME, MAX_MESSAGE), (req, p) -> new Streamer()));
         router.get("/idle", WebSocketUpgrade.of(WebSocketOptions.defaults().withTimeouts(Duration.ofMillis(300), Duration.ZERO),
                 (req, p) -> ECHO));
+        router.get("/idle-deaf", WebSocketUpgrade.of(WebSocketOptions.defaults().withTimeouts(Duration.ofMillis(200), Duration.ZERO)
+                .withCloseTimeout(Duration.ofMillis(300)), (req, p) -> ECHO));
+        router.get("/threads", WebSocketUpgrade.of(quiet, (req, p) -> new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                int n = Integer.parseInt(text);
+                io.ringbolt.engine.Blocking.execute(() -> { // sends from a virtual thread, not the reactor
+                    for (int i = 0; i < n; i++) {
+                        if (!ws.sendText("m" + i)) {
+                            throw new AssertionError("send " + i + " refused");
+                        }
+                    }
+                    ws.close(4000, "done from a virtual thread");
+                });
+            }
+        }));
         router.get("/keepalive", WebSocketUpgrade.of(WebSocketOptions.defaults().withTimeouts(Duration.ZERO, Duration.ofMillis(200)),
                 (req, p) -> ECHO));
         router.get("/guarded", WebSocketUpgrade.of(quiet.withAllowedOrigins("http://good.example")
@@ -595,6 +611,32 @@ abstract class WebSocketIntegrationSuite {
             assertThat(f.opcode()).isEqualTo(CLOSE);
             assertThat(f.closeCode()).isEqualTo(1001);
             assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
+            ws.send(CLOSE, f.payload());
+            assertThat(ws.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aPeerThatNeverAnswersTheCloseIsDisconnectedAfterTheCloseTimeout() throws IOException {
+        try (RawWebSocket ws = open("/idle-deaf")) {
+            assertThat(ws.expectClose()).isEqualTo(1001);
+            // No close frame from us: without the close timeout the server would wait forever
+            // (its idle timer stops once it has sent its close), and this read would time out.
+            assertThat(ws.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void sendsAndCloseFromAnotherThreadArriveInOrder() throws IOException {
+        try (RawWebSocket ws = open("/threads")) {
+            ws.sendText("500");
+            for (int i = 0; i < 500; i++) {
+                assertThat(ws.read().text()).isEqualTo("m" + i);
+            }
+            RawWebSocket.Frame f = ws.read();
+            assertThat(f.opcode()).isEqualTo(CLOSE);
+            assertThat(f.closeCode()).isEqualTo(4000);
+            assertThat(new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8)).isEqualTo("done from a virtual thread");
             ws.send(CLOSE, f.payload());
             assertThat(ws.closedByServer()).isTrue();
         }
