@@ -657,7 +657,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private void pauseReading(int reason, boolean paused) {
         int before = readPauses;
         readPauses = paused ? before | reason : before & ~reason;
-        if (phase != CLOSED && (before == 0) != (readPauses == 0)) {
+        // Once upgraded, reading belongs to the next protocol's handler.
+        if (phase != CLOSED && phase != UPGRADED && (before == 0) != (readPauses == 0)) {
             connection.setReadEnabled(readPauses == 0);
         }
     }

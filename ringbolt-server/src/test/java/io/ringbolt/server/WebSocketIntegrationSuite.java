@@ -859,9 +859,8 @@ abstract class WebSocketIntegrationSuite {
         }
     }
 
-    /** Runs {@code script} with the system Python and its {@code websockets}, installing the package when missing. */
-    @Test
-    void pythonWebsocketsClientWithCompressionAndFragments() throws Exception {
+    /** The system Python with the {@code websockets} package (Debian's python3-websockets), installed when missing. */
+    static String pythonWithWebsockets() throws Exception {
         String python = "/usr/bin/python3";
         if (!Files.isExecutable(Path.of(python))) {
             Assumptions.abort("no system python3 at " + python);
@@ -873,6 +872,56 @@ abstract class WebSocketIntegrationSuite {
                 Assumptions.abort("python3-websockets is not installed and apt-get could not install it");
             }
         }
+        return python;
+    }
+
+    @Test
+    void secureWebSocketOverTlsWithPython() throws Exception {
+        String python = pythonWithWebsockets();
+        Processes.require("openssl", "openssl");
+        Path dir = Files.createTempDirectory("ringbolt-it-wss");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        var gen = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"), Duration.ofSeconds(30));
+        assertThat(gen.exitCode()).as(gen.stderr()).isZero();
+        Router router = new Router();
+        router.get("/echo", WebSocketUpgrade.of((req, p) -> ECHO));
+        var tls = io.ringbolt.engine.tls.TlsContext.fromPem(cert, key).withApplicationProtocols("http/1.1");
+        Engine secure = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
+                .shutdownGrace(Duration.ofSeconds(2)).handler(tls.wrap(HttpServer.create(router))).start();
+        try (secure) {
+            String script = """
+                    import asyncio, ssl, sys, websockets
+                    async def main(port, cafile):
+                        ctx = ssl.create_default_context(cafile=cafile)
+                        async with websockets.connect(f"wss://127.0.0.1:{port}/echo", ssl=ctx) as ws:
+                            for i in range(10):
+                                await ws.send("secure " * 100 + str(i))
+                                assert await ws.recv() == "secure " * 100 + str(i)
+                            await ws.send(bytes(70000))
+                            assert await ws.recv() == bytes(70000)
+                        print("ok")
+                    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+                    """;
+            Path file = dir.resolve("wss.py");
+            Files.writeString(file, script);
+            Processes.Result r = Processes.run(List.of(python, file.toString(), Integer.toString(secure.port()), cert.toString()),
+                    Duration.ofSeconds(40));
+            assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+            assertThat(r.stdout()).contains("ok");
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void pythonWebsocketsClientWithCompressionAndFragments() throws Exception {
+        String python = pythonWithWebsockets();
         String script = """
                 import asyncio, sys, websockets
                 async def main(port):
