@@ -147,6 +147,17 @@ abstract class WebSocketIntegrationSuite {
                     }
                 }).orElse((req, res) -> res.send("plain GET\n")));
         router.get("/refuse", WebSocketUpgrade.of(quiet, (req, p) -> null));
+        router.get("/flood", WebSocketUpgrade.of(quiet.withMaxOutboundBytes(1 << 20), (req, p) -> new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                byte[] chunk = new byte[64 * 1024];
+                int sent = 0;
+                while (sent < 10_000 && ws.sendBinary(chunk)) { // all in one callback: nothing leaves meanwhile
+                    sent++;
+                }
+                ws.close(1008, "refused after " + sent);
+            }
+        }));
         router.get("/chat", WebSocketUpgrade.of(quiet, (req, p) -> room.join()));
         router.get("/blocking", WebSocketUpgrade.of(quiet, (req, p) -> {
             try {
@@ -690,6 +701,23 @@ abstract class WebSocketIntegrationSuite {
             }
             writer.join(10_000);
             assertThat(sent.get()).isEqualTo(count);
+        }
+    }
+
+    @Test
+    void sendsAreRefusedBeyondMaxOutboundBytes() throws IOException {
+        try (RawWebSocket ws = open("/flood")) {
+            ws.sendText("go");
+            int frames = 0;
+            RawWebSocket.Frame f;
+            while ((f = ws.read()).opcode() == BINARY) {
+                frames++;
+            }
+            assertThat(f.opcode()).isEqualTo(CLOSE);
+            String reason = new String(f.payload(), 2, f.payload().length - 2, StandardCharsets.UTF_8);
+            assertThat(reason).isEqualTo("refused after " + frames);
+            // 1 MiB of unsent output in 64 KiB messages: refused at the 17th or so, never near 10 000.
+            assertThat(frames).isBetween(1, 20);
         }
     }
 
