@@ -2,6 +2,10 @@ package io.ringbolt.http.websocket;
 
 import io.ringbolt.engine.ByteView;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Incremental RFC 6455 §5.2 frame parser for either side of a connection: a server requires
  * every frame to be masked, a client requires none to be. A frame header is parsed once it is
@@ -33,6 +37,7 @@ public final class FrameDecoder {
     }
 
     private static final int HEADER = 0, PAYLOAD = 1, FAILED = 2;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final boolean requireMasked;
     private final byte[] chunk = new byte[CHUNK_BYTES];
@@ -152,17 +157,22 @@ public final class FrameDecoder {
         return r;
     }
 
+    /** XORs with the mask eight bytes at a time; the key is rotated so it starts at the current mask position. */
     private void unmask(byte[] b, int offset, int length) {
-        int key = maskKey;
-        if (key == 0) {
+        if (maskKey == 0) {
             return;
         }
-        int m = maskIndex;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            b[i] ^= (byte) (key >>> (24 - 8 * (m & 3)));
-            m++;
+        int key = Integer.rotateLeft(maskKey, 8 * maskIndex);
+        long key8 = ((long) key << 32) | (key & 0xFFFFFFFFL);
+        int i = offset;
+        int end = offset + length;
+        for (; i + 8 <= end; i += 8) {
+            LONGS.set(b, i, (long) LONGS.get(b, i) ^ key8);
         }
-        maskIndex = m & 3;
+        for (int j = 0; i < end; i++, j++) {
+            b[i] ^= (byte) (key >>> (24 - 8 * (j & 3)));
+        }
+        maskIndex = (maskIndex + length) & 3;
     }
 
     private int fail(int code, String reason, int length) {
