@@ -10,4 +10,5 @@ module io.ringbolt.http {
     exports io.ringbolt.http.codec;
     exports io.ringbolt.http.files;
     exports io.ringbolt.http.json;
+    exports io.ringbolt.http.websocket;
 }

@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
     private static final RateLimitedLog LISTENER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
-    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3;
+    /** UPGRADED: the connection was handed to another protocol's handler ({@link HttpResponse#upgrade}). */
+    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3, UPGRADED = 4;
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
@@ -426,6 +427,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
 
     /** Writes the response (unless streamed) and gets ready for the next request. */
     private void complete() {
+        if (response.upgradeHandler != null) {
+            switchProtocols();
+            return;
+        }
         boolean close;
         if (streaming) {
             close = streamClose;
@@ -444,6 +449,29 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             connection.close();
         } else {
             phase = READ_HEAD;
+        }
+    }
+
+    /**
+     * Writes the 101 and hands the connection over; the bytes after this request's head (the
+     * new protocol's first bytes) are left unconsumed, so the engine presents them to the next
+     * handler at once. A request with a body, or one the server must close after, is refused.
+     */
+    private void switchProtocols() {
+        ConnectionHandler next = response.upgradeHandler;
+        if (request.bodyLength() > 0 || head.isChunked() || closeAfterResponse || shutdownRequested) {
+            response.reset();
+            reject(shutdownRequested ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST,
+                    shutdownRequested ? "shutting down" : "a request with a body cannot switch protocols");
+            return;
+        }
+        ResponseWriter.writeUpgrade(connection, response, server.serverLine());
+        phase = UPGRADED;
+        timer.cancel();
+        body.release();
+        headCopy = null;
+        if (!connection.handOver(next)) {
+            phase = CLOSED;
         }
     }
 
@@ -717,7 +745,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private void pauseReading(int reason, boolean paused) {
         int before = readPauses;
         readPauses = paused ? before | reason : before & ~reason;
-        if (phase != CLOSED && (before == 0) != (readPauses == 0)) {
+        // Once upgraded, reading belongs to the next protocol's handler.
+        if (phase != CLOSED && phase != UPGRADED && (before == 0) != (readPauses == 0)) {
             connection.setReadEnabled(readPauses == 0);
         }
     }

@@ -25,6 +25,7 @@ final class ResponseWriter {
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] VARY_ACCEPT_ENCODING = ascii("Vary: Accept-Encoding\r\n");
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
     private static final byte[] TEXT_PLAIN = ContentType.TEXT_PLAIN.fieldLine();
     /** Bodies up to this size are copied behind the head so both leave in one write. */
     private static final int INLINE_BODY_BYTES = 16 * 1024;
@@ -195,6 +196,15 @@ final class ResponseWriter {
         out.crlf();
         conn.write(out.array(), 0, out.length());
         return out.length();
+    }
+
+    /** Writes the head of a {@code 101} that switches protocols ({@link HttpResponse#upgrade}): no body, {@code Connection: Upgrade}. */
+    static void writeUpgrade(Connection conn, HttpResponse res, byte[] serverLine) {
+        ByteBuf out = SCRATCH.get().head.clear();
+        writeHead(out, res, serverLine, conn.reactor().nanoTime());
+        out.write(CONNECTION_UPGRADE);
+        out.crlf();
+        conn.write(out.array(), 0, out.length());
     }
 
     /** Writes {@code 100 Continue}; returns its bytes. */

@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
                     + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
-                    + "/delay/{ms}. SIGINT/SIGTERM drain gracefully.")
+                    + "/delay/{ms}, WebSocket /ws (echo) and /chat (page: /chat.html). SIGINT/SIGTERM drain gracefully.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         EngineOptions options;
