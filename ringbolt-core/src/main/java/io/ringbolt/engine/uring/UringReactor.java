@@ -7,6 +7,9 @@ import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
 import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.engine.runtime.ConnectErrors;
+import io.ringbolt.engine.runtime.DatagramReactor;
+import io.ringbolt.engine.runtime.DatagramSpec;
+import io.ringbolt.engine.DatagramSocket;
 import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.uring.BufferRing;
 import io.ringbolt.uring.CompletionQueue;
@@ -31,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * (connection, listener, wakeup read, datagram socket), returns the consumed provided buffers
  * to the buffer ring with one tail update, and re-arms the receives that ended.
  */
-final class UringReactor extends AbstractReactor implements CompletionQueue.CqeHandler {
+final class UringReactor extends AbstractReactor implements CompletionQueue.CqeHandler, DatagramReactor {
     private static final int BUFFER_GROUP = 0;
     private static final int MAX_REAP_PASSES = 8;
     private static final int REAP_BATCH = 4096;
@@ -87,6 +90,16 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     private UringConnection[] rearmQueue = new UringConnection[64];
     private int rearmCount;
 
+    private final java.util.List<UringDatagramSocket> datagramSockets = new java.util.ArrayList<>();
+    /** Buffer group ids in use by datagram sockets (the connections' ring is group 0). */
+    private final java.util.BitSet bufferGroups = new java.util.BitSet();
+    private UringDatagramSocket[] datagramFlushQueue = new UringDatagramSocket[8];
+    private int datagramFlushCount;
+    private UringDatagramSocket[] datagramPublishQueue = new UringDatagramSocket[8];
+    private int datagramPublishCount;
+    private UringDatagramSocket[] datagramRearmQueue = new UringDatagramSocket[8];
+    private int datagramRearmCount;
+
     UringReactor(EngineConfig config, int index, HandlerFactory handlerFactory, int[] listenerFds) {
         super(config, index, handlerFactory);
         this.listenerFds = listenerFds.clone();
@@ -136,7 +149,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     @Override
     protected void onStop() {
         if (ring != null && !ring.isClosed()) {
-            stopAccepting(); // no-op for listeners already closed by a graceful stop
+            stopAccepting(); // no-op for listeners and datagram sockets already closed by a graceful stop
             if (wakeArmed) {
                 sq.prepCancel(wakeupUserData, 0, UserData.encode(UserData.OP_CANCEL, 0, -1));
             }
@@ -144,6 +157,9 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
             while ((wakeArmed || slotsInUse > fixedSlots || listenerOps > 0) && System.nanoTime() - deadline < 0) {
                 ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(20));
                 cq.reap(this, REAP_BATCH);
+                datagramPublishCount = 0; // closing: nothing to give back or re-arm
+                datagramRearmCount = 0;
+                datagramFlushCount = 0;
             }
             leakedMemory = wakeArmed || slotsInUse > fixedSlots || listenerOps > 0;
             if (leakedMemory) {
@@ -203,6 +219,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     @Override
     protected void poll(long timeoutNs) {
+        flushDatagrams();
         int r = ring.submitAndWait(timeoutNs == 0 ? 0 : 1, timeoutNs);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
             throw new IllegalStateException("io_uring_enter failed: " + Errno.name(r) + " on " + ring);
@@ -215,6 +232,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
         }
         bufferRing.publish();
         runRearms();
+        publishDatagramBuffers();
     }
 
     @Override
@@ -325,6 +343,95 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
             c.armRecv();
         }
         rearmCount = 0;
+    }
+
+    // ---- datagram sockets ---------------------------------------------------------------------
+
+    @Override
+    public DatagramSocket openDatagram(DatagramSpec spec) throws java.io.IOException {
+        if (isDraining()) {
+            throw new java.io.IOException("udp " + spec.local() + ": the engine is stopping");
+        }
+        UringDatagramSocket s = new UringDatagramSocket(this, spec);
+        datagramSockets.add(s);
+        s.start();
+        return s;
+    }
+
+    private void closeDatagramSockets() {
+        for (UringDatagramSocket s : java.util.List.copyOf(datagramSockets)) {
+            s.closeOnReactor();
+        }
+    }
+
+    void removeDatagram(UringDatagramSocket s) {
+        datagramSockets.remove(s);
+    }
+
+    Ring ring() {
+        return ring;
+    }
+
+    int allocateBufferGroup() {
+        int g = bufferGroups.nextClearBit(BUFFER_GROUP + 1);
+        if (g > 0xFFFF) {
+            throw new IllegalStateException("no free buffer group id");
+        }
+        bufferGroups.set(g);
+        return g;
+    }
+
+    void releaseBufferGroup(int group) {
+        bufferGroups.clear(group);
+    }
+
+    void queueDatagramFlush(UringDatagramSocket s) {
+        if (datagramFlushCount == datagramFlushQueue.length) {
+            datagramFlushQueue = Arrays.copyOf(datagramFlushQueue, datagramFlushCount * 2);
+        }
+        datagramFlushQueue[datagramFlushCount++] = s;
+    }
+
+    void queueDatagramPublish(UringDatagramSocket s) {
+        if (datagramPublishCount == datagramPublishQueue.length) {
+            datagramPublishQueue = Arrays.copyOf(datagramPublishQueue, datagramPublishCount * 2);
+        }
+        datagramPublishQueue[datagramPublishCount++] = s;
+    }
+
+    void queueDatagramRearm(UringDatagramSocket s) {
+        if (datagramRearmCount == datagramRearmQueue.length) {
+            datagramRearmQueue = Arrays.copyOf(datagramRearmQueue, datagramRearmCount * 2);
+        }
+        datagramRearmQueue[datagramRearmCount++] = s;
+    }
+
+    /** One batch of SENDMSGs per socket with queued datagrams, submitted by the coming enter. */
+    private void flushDatagrams() {
+        int n = datagramFlushCount;
+        if (n == 0) {
+            return;
+        }
+        datagramFlushCount = 0;
+        for (int i = 0; i < n; i++) {
+            UringDatagramSocket s = datagramFlushQueue[i];
+            datagramFlushQueue[i] = null;
+            s.flush();
+        }
+    }
+
+    /** Gives the buffers the reap consumed back to each datagram socket's ring, then re-arms ended receives. */
+    private void publishDatagramBuffers() {
+        for (int i = 0; i < datagramPublishCount; i++) {
+            datagramPublishQueue[i].publish();
+            datagramPublishQueue[i] = null;
+        }
+        datagramPublishCount = 0;
+        for (int i = 0; i < datagramRearmCount; i++) {
+            datagramRearmQueue[i].armRecv();
+            datagramRearmQueue[i] = null;
+        }
+        datagramRearmCount = 0;
     }
 
     private void armWakeup() {
@@ -457,6 +564,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     @Override
     protected void stopAccepting() {
+        closeDatagramSockets();
         for (int i = 0; i < listenerFds.length; i++) {
             if (!listenerOpen[i]) {
                 continue;

@@ -1,0 +1,17 @@
+package io.ringbolt.engine.runtime;
+
+import io.ringbolt.engine.DatagramSocket;
+
+import java.io.IOException;
+
+/** A reactor that can own UDP sockets (both backends' reactors). */
+public interface DatagramReactor {
+
+    /**
+     * Opens, binds (and connects) a datagram socket owned by this reactor and starts receiving.
+     * Reactor thread.
+     *
+     * @throws IOException naming the address and the errno when the socket cannot be opened
+     */
+    DatagramSocket openDatagram(DatagramSpec spec) throws IOException;
+}
