@@ -253,13 +253,15 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
                     onDatagram(bufferRing.bufferOffset(bid), res);
                 }
             } finally {
+                // Back to the ring whatever happened, an error result with a buffer included.
                 bufferRing.recycle(bid);
                 if (published) {
                     published = false;
                     owner.queueDatagramPublish(this);
                 }
             }
-        } else if (res == -Errno.ENOBUFS) {
+        }
+        if (res == -Errno.ENOBUFS) {
             enobufsCount++;
         } else if (res < 0 && res != -Errno.ECANCELED) {
             // ICMP errors on a connected socket (ECONNREFUSED, EHOSTUNREACH ...) end up here.
@@ -488,6 +490,16 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
 
     int inflight() {
         return inflight;
+    }
+
+    /** The user_data of this socket's receive (tests forge stale or odd completions with it). */
+    long recvUserData() {
+        return recvUserData;
+    }
+
+    /** The user_data of one of this socket's send slots. */
+    long sendUserData(int index) {
+        return sendSlots[index].userData;
     }
 
     /** The target of one in-flight SENDMSG: which arena entry it sends. */
