@@ -237,6 +237,7 @@ int main(int argc, char **argv) {
     double srv1 = process_cpu_s(pid), cli1 = self_cpu_s(), all1 = machine_busy_s();
     double window = (double) (window_end - window_start) / 1e9;
     if (probe) {
+        if (total == 0) { fprintf(stderr, "udp_load: step=probe: no echo within 1 s\n"); return 1; }
         printf("probe ok rtt_us=%.1f\n", percentile_us(0.5));
         return 0;
     }

@@ -46,7 +46,10 @@ public interface DatagramHandler {
      * A send was dropped because the socket's bounded send queue was full (the kernel's send
      * buffer is full and {@link DatagramOptions#sendQueueDatagrams()} datagrams or
      * {@link DatagramOptions#sendQueueBytes()} bytes wait already). Called on the thread that
-     * called {@code send}, which also returned false. Counted in {@link DatagramSocket#droppedSends()}.
+     * found the queue full: usually the one that called {@code send}, which then returned false;
+     * for a send from another thread that was accepted on its way to the reactor but found the
+     * queue full on arrival, the reactor thread. Counted in {@link DatagramSocket#droppedSends()}.
+     * Must not block.
      *
      * @param datagramBytes the length of the dropped datagram
      */

@@ -49,9 +49,27 @@ final class UdpEcho implements Callable<Integer> {
 
     /** Echoes in place: the send copies the received view before the buffer goes back to the kernel. */
     static final class Handler implements DatagramHandler {
+        private static final System.Logger LOG = System.getLogger("io.ringbolt.server");
+
         @Override
         public void onDatagram(DatagramSocket socket, ByteView data, InetSocketAddress sender) {
             socket.send(sender, data);
+        }
+
+        @Override
+        public void onTruncated(DatagramSocket socket, InetSocketAddress sender, int datagramBytes) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "udp-echo: dropped a truncated datagram of " + datagramBytes
+                    + " bytes from " + sender + " (--max-datagram)");
+        }
+
+        @Override
+        public void onError(DatagramSocket socket, java.io.IOException error) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "udp-echo: " + error.getMessage());
+        }
+
+        @Override
+        public void onSendDropped(DatagramSocket socket, int datagramBytes) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "udp-echo: send queue full, dropped an echo of " + datagramBytes + " bytes");
         }
     }
 
