@@ -537,7 +537,8 @@ def main():
     md += memory_section(rows)
     md += alloc_section(rows)
     md += connect_section(rows)
-    md += udp_section(rows)
+    udp = udp_section(rows)
+    md += udp if udp else kept_udp_section()
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)
@@ -559,6 +560,16 @@ def main():
         with open(a.doc, "w") as f:
             f.write("\n".join(doc))
     return 0
+
+
+def kept_udp_section():
+    """The last `./ringbolt bench udp` figures (ringbolt-bench/harness/UDP_RESULTS.md), kept across
+    full runs, which do not run the udp profile."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "UDP_RESULTS.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().rstrip("\n").split("\n") + [""]
 
 
 def resilience_section():

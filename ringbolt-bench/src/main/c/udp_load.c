@@ -45,6 +45,7 @@
 struct sock {
     int fd;
     int64_t sent_ns;
+    uint64_t seq;         /* sequence number of the datagram in flight (its first 8 bytes) */
 };
 
 static uint64_t hist[HIST_BUCKETS];
@@ -123,6 +124,13 @@ static double self_cpu_s(void) {
     return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Sends the socket's next datagram: the message with the socket's new sequence number in front. */
+static void send_next(struct sock *s, char *msg, int size) {
+    s->seq++;
+    if (size >= 8) memcpy(msg, &s->seq, 8);
+    send(s->fd, msg, (size_t) size, 0);
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: udp_load --port P [--host H] [--sockets N] [--size B] [--warmup S] [--duration S] "
                     "[--pid SERVER_PID] [--loss-timeout-ms MS] | --probe --port P [--host H]\n");
@@ -171,7 +179,7 @@ int main(int argc, char **argv) {
     int64_t start = now_ns();
     for (int i = 0; i < nsock; i++) {
         ss[i].sent_ns = start;
-        send(ss[i].fd, msg, (size_t) size, 0);
+        send_next(&ss[i], msg, size);
     }
     int64_t warm_end = start + (int64_t) (warmup_s * 1e9);
     int64_t end = warm_end + (int64_t) (duration_s * 1e9);
@@ -197,15 +205,19 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "udp_load: step=recv: %s\n", strerror(errno));
                     return 1;
                 }
-                if (r != size || (size > 0 && memcmp(rxbuf, msg, (size_t) size) != 0)) {
+                int head = size >= 8 ? 8 : 0;
+                if (r != size || memcmp(rxbuf + head, msg + head, (size_t) (size - head)) != 0) {
                     fprintf(stderr, "udp_load: step=verify: got %zd bytes, not the %d-byte message\n", r, size);
                     return 1;
                 }
+                uint64_t seq = s->seq;
+                if (head) memcpy(&seq, rxbuf, 8);
+                if (seq != s->seq) continue;              /* a late echo of a datagram counted lost */
                 total++;
                 last_progress = t;
                 if (measuring && t < end) { counted++; record(t - s->sent_ns); }
                 s->sent_ns = t;
-                send(s->fd, msg, (size_t) size, 0);
+                send_next(s, msg, size);
             }
         }
         if (t - last_loss_scan > loss_ns / 4) {
@@ -214,7 +226,7 @@ int main(int argc, char **argv) {
                 if (t - ss[i].sent_ns > loss_ns) {
                     if (measuring && t < end) lost++;
                     ss[i].sent_ns = t;
-                    send(ss[i].fd, msg, (size_t) size, 0);
+                    send_next(&ss[i], msg, size);
                 }
             }
         }
