@@ -73,6 +73,25 @@ final class UdpEcho implements Callable<Integer> {
         }
     }
 
+    /** A running echo: its engine (close it to stop) and its sockets. */
+    record Started(Engine engine, List<DatagramSocket> sockets) {
+    }
+
+    /** Starts an engine with one echoing socket per reactor on {@code address}. */
+    static Started start(Backend backend, Integer reactorCount, InetSocketAddress address, DatagramOptions options) {
+        Engine.Builder builder = Engine.builder().backend(backend);
+        if (reactorCount != null) {
+            builder.reactors(reactorCount);
+        }
+        Engine engine = builder.start();
+        try {
+            return new Started(engine, engine.bindDatagram(address, options, new Handler()));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Main.configureLogging(logLevel);
@@ -85,20 +104,10 @@ final class UdpEcho implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("host=" + host + " (" + e.getMessage() + ")", e);
         }
-        Engine.Builder builder = Engine.builder().backend(Backend.parse(backend));
-        if (reactors != null) {
-            builder.reactors(reactors);
-        }
-        DatagramOptions options = DatagramOptions.defaults().withMaxDatagramBytes(maxDatagramBytes)
-                .withReceiveBuffers(receiveBuffers);
-        Engine engine = builder.start();
-        List<DatagramSocket> sockets;
-        try {
-            sockets = engine.bindDatagram(new InetSocketAddress(address, port), options, new Handler());
-        } catch (RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+        Started started = start(Backend.parse(backend), reactors, new InetSocketAddress(address, port),
+                DatagramOptions.defaults().withMaxDatagramBytes(maxDatagramBytes).withReceiveBuffers(receiveBuffers));
+        Engine engine = started.engine();
+        List<DatagramSocket> sockets = started.sockets();
         System.getLogger("io.ringbolt.server").log(System.Logger.Level.INFO, "udp-echo: backend=" + engine.backend().displayName()
                 + ", reactors=" + sockets.size() + ", listening on udp " + sockets.getFirst().localAddress());
         CountDownLatch stopped = new CountDownLatch(1);
