@@ -24,21 +24,24 @@ bench_class_path() {
   echo "$BENCH_DIR/target/classes:$BENCH_DIR/target/lib/*"
 }
 
-# server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http.
+# server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http|udp.
 server_cmd() {
   local kind="$1" name="${2%+tls}" port="$3" tls=()
   local pin=(taskset -c "$SERVER_CPU")
   [ "$name" != "$2" ] && tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
   case "$name" in
     ringbolt-*)
-      local backend="${name#ringbolt-}" sub=echo
+      local backend="${name#ringbolt-}" sub=echo udp=()
       [ "$kind" = http ] && sub=serve
+      # UDP: datagrams up to 2048 bytes, as Netty's default receive allocator takes.
+      [ "$kind" = udp ] && sub=udp-echo && udp=(--max-datagram 2048)
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${RINGBOLT_FLAGS[@]}" ${RINGBOLT_EXTRA_OPTS:-}
         -p "$(ringbolt_module_path)" -m io.ringbolt.server/io.ringbolt.server.Main
-        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${tls[@]}") ;;
+        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${udp[@]}" "${tls[@]}") ;;
     netty-*)
       local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
       [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
+      [ "$kind" = udp ] && main=io.ringbolt.bench.peer.NettyUdpEchoServer
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
         -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1 "${tls[@]}") ;;
     nginx)
@@ -69,6 +72,10 @@ probe() {
   if [ "$kind" = echo ]; then
     "$NATIVE/echo_load" --probe --port "$port" >/dev/null 2>&1
     return $?
+  fi
+  if [ "$kind" = udp ]; then
+    "$NATIVE/udp_load" --probe --port "$port" >/dev/null 2>&1 && return 0
+    return 1
   fi
   body="$(curl -sk --max-time 2 "${HTTP_SCHEME:-http}://127.0.0.1:$port/plaintext" 2>/dev/null)"
   rc=$?

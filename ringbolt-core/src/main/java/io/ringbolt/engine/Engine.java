@@ -167,6 +167,127 @@ public final class Engine implements AutoCloseable {
         return reactor.connect(address, handlerFactory, timeout);
     }
 
+    /**
+     * Binds UDP sockets to {@code address}: one per reactor sharing the port with SO_REUSEPORT
+     * (the kernel spreads sources over them by their address hash), each receiving on its own
+     * reactor thread. With port 0 they all share the port the first one got. The sockets close
+     * with the engine. Works with or without TCP listeners. Any thread but a reactor thread
+     * (it waits for the reactors).
+     *
+     * @return the sockets, in reactor order
+     * @throws UncheckedIOException naming the address and errno when a socket cannot be bound
+     */
+    public List<DatagramSocket> bindDatagram(InetSocketAddress address, DatagramOptions options, DatagramHandler handler) {
+        List<DatagramSocket> sockets = new ArrayList<>();
+        InetSocketAddress want = address;
+        try {
+            for (Reactor r : server.reactors()) {
+                DatagramSocket s = openDatagram(r, new DatagramSpec(want, null, true, options, handler));
+                sockets.add(s);
+                want = new InetSocketAddress(want.getAddress(), s.localAddress().getPort());
+            }
+        } catch (RuntimeException e) {
+            sockets.forEach(DatagramSocket::close);
+            throw e;
+        }
+        return List.copyOf(sockets);
+    }
+
+    /**
+     * Binds one UDP socket to {@code address} on {@code reactor} (no SO_REUSEPORT). Any thread
+     * but a reactor thread.
+     *
+     * @throws UncheckedIOException naming the address and errno when it cannot be bound
+     */
+    public DatagramSocket bindDatagram(Reactor reactor, InetSocketAddress address, DatagramOptions options,
+                                       DatagramHandler handler) {
+        return openDatagram(ownReactor(reactor), new DatagramSpec(address, null, false, options, handler));
+    }
+
+    /**
+     * Opens a connected UDP socket to {@code remote} (a client) on the next reactor in
+     * round-robin order, bound to an ephemeral port of the wildcard address of the remote's
+     * family. Only datagrams from {@code remote} are received; ICMP errors about it (port
+     * unreachable) reach {@link DatagramHandler#onError}. Any thread but a reactor thread.
+     *
+     * @throws UncheckedIOException naming the address and errno when it cannot be opened
+     */
+    public DatagramSocket connectDatagram(InetSocketAddress remote, DatagramOptions options, DatagramHandler handler) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("remote=" + remote + " (unresolved)");
+        }
+        List<? extends Reactor> all = server.reactors();
+        Reactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        InetSocketAddress local = new InetSocketAddress(
+                remote.getAddress() instanceof java.net.Inet6Address ? anyLocal6() : anyLocal4(), 0);
+        return openDatagram(r, new DatagramSpec(local, remote, false, options, handler));
+    }
+
+    private static InetAddress anyLocal4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static InetAddress anyLocal6() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Reactor ownReactor(Reactor reactor) {
+        Objects.requireNonNull(reactor, "reactor");
+        for (Reactor r : server.reactors()) {
+            if (r == reactor) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("reactor=" + reactor + " (not a reactor of this engine)");
+    }
+
+    private DatagramSocket openDatagram(Reactor r, DatagramSpec spec) {
+        Objects.requireNonNull(spec.options(), "options");
+        Objects.requireNonNull(spec.handler(), "handler");
+        if (spec.local().isUnresolved()) {
+            throw new IllegalArgumentException("address=" + spec.local() + " (unresolved)");
+        }
+        if (r.inReactorThread()) {
+            throw new IllegalStateException("open datagram sockets from outside the engine's reactor threads");
+        }
+        if (closed) {
+            throw new IllegalStateException("the engine is stopped");
+        }
+        CompletableFuture<DatagramSocket> f = new CompletableFuture<>();
+        r.execute(() -> {
+            try {
+                f.complete(((DatagramReactor) r).openDatagram(spec));
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening a datagram socket on " + spec.local(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("reactor " + r.index() + " did not open the datagram socket within 30 s", e);
+        }
+    }
+
     /** Counters summed over reactors. Any thread. */
     public EngineStats stats() {
         return server.stats();
