@@ -26,6 +26,9 @@
 #           io_uring/nio against Netty 4.2's Bootstrap on io_uring/epoll/nio, 1 and 64 connects
 #           in flight, against one fixed server (not part of the default run:
 #           `./ringbolt bench connect`)
+#   udp     UDP echo datagrams/s and server CPU per datagram, 64-byte datagrams, 1 and 64
+#           client sockets (C client): ringbolt udp-echo io_uring/nio against Netty 4.2's
+#           DatagramChannel on io_uring/epoll/nio (not part of the default run: `./ringbolt bench udp`)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -59,7 +62,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls|resilience|connect|h2) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -86,6 +89,7 @@ source "$HARNESS/memory.sh"
 source "$HARNESS/alloc.sh"
 source "$HARNESS/jmh.sh"
 source "$HARNESS/connect.sh"
+source "$HARNESS/udp.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -116,6 +120,7 @@ if [ "$QUICK" = 1 ]; then
   MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=4
   JMH_WARMUP_ITERS=1; JMH_ITERS=2; JMH_ITER_TIME=1s
   CONNECT_ROUNDS="${ROUNDS:-1}"; CONNECT_WARMUP_S=2; CONNECT_DURATION_S=1
+  UDP_ROUNDS="${ROUNDS:-1}"; UDP_JIT_S=2; UDP_WARMUP_S=0.3; UDP_DURATION_S=1
 else
   # Echo: five rounds of 2-second windows on servers that stay up (one connection is
   # wake-up bound and noisy on a shared VM, so more rounds buy a steadier median).
@@ -129,6 +134,7 @@ else
   MEMORY_MAX_WARMUP_S=3; ALLOC_MAX_WARMUP_S=5
   JMH_WARMUP_ITERS=1; JMH_ITERS=3; JMH_ITER_TIME=1s
   CONNECT_ROUNDS="${ROUNDS:-3}"; CONNECT_WARMUP_S=4; CONNECT_DURATION_S=3
+  UDP_ROUNDS="${ROUNDS:-3}"; UDP_JIT_S=4; UDP_WARMUP_S=0.5; UDP_DURATION_S=2
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
 
@@ -206,7 +212,7 @@ fi
 
 step "compile native load tools"
 mkdir -p "$NATIVE"
-for tool in echo_load http_ceiling idle_conns; do
+for tool in echo_load http_ceiling idle_conns udp_load; do
   src="$BENCH_DIR/src/main/c/$tool.c"
   [ -f "$src" ] || continue
   if [ ! -x "$NATIVE/$tool" ] || [ "$src" -nt "$NATIVE/$tool" ]; then
@@ -233,6 +239,7 @@ for profile in "${PROFILES[@]}"; do
       mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
     jmh) run_jmh_profile ;;
     connect) mapfile -t list < <(filter_servers "${CONNECT_CLIENTS_ALL[@]}"); run_connect_profile "${list[@]}" ;;
+    udp) mapfile -t list < <(filter_servers "${UDP_SERVERS_ALL[@]}"); run_udp_profile "${list[@]}" ;;
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"

@@ -222,6 +222,33 @@ def connect_section(rows):
     return md
 
 
+UDP_INTRO = (
+    "UDP echo, 64-byte datagrams, one in flight per client socket (udp_load, C, pinned to CPU 1); "
+    "each server has one reactor / event loop and one socket pinned to CPU 0 (Ringbolt: "
+    "`ringbolt udp-echo --reactors 1 --max-datagram 2048`; Netty 4.2: a `DatagramChannel` "
+    "writing each packet back, one flush per read batch). *Datagrams/s* counts echoed round "
+    "trips; *Server CPU µs/datagram* is the server's CPU over the window per round trip (lower "
+    "is better); *Lost* counts datagrams not echoed within 200 ms. Median over rounds, min–max in "
+    "brackets; *vs Ringbolt* divides by Ringbolt io_uring's median.")
+
+
+def udp_section(rows):
+    data, unavailable = group(rows, "udp", "sockets")
+    if not data and not unavailable:
+        return []
+    md = ["## UDP echo: datagrams (64 bytes, one in flight per client socket)", "", UDP_INTRO, ""]
+    columns = [("Datagrams/s", "dps", 0, True, True),
+               ("Server CPU µs/datagram", "server_cpu_us_per_dgram", 2, True, True),
+               ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
+               ("Lost", "lost", 0, False, False),
+               ("Server CPU %", "server_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
+    for socks, by_server in data.items():
+        md += [f"### {socks} client socket{'s' if socks != '1' else ''}", ""]
+        md += comparison_table(by_server, columns)
+    md += unavailable_lines(unavailable)
+    return md
+
+
 def http_section(rows, out_dir, charts):
     data, unavailable = group(rows, "http", "scenario")
     if not data and not unavailable:
@@ -513,6 +540,8 @@ def main():
     md += memory_section(rows)
     md += alloc_section(rows)
     md += connect_section(rows)
+    udp = udp_section(rows)
+    md += udp if udp else kept_udp_section()
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)
@@ -534,6 +563,16 @@ def main():
         with open(a.doc, "w") as f:
             f.write("\n".join(doc))
     return 0
+
+
+def kept_udp_section():
+    """The last `./ringbolt bench udp` figures (ringbolt-bench/harness/UDP_RESULTS.md), kept across
+    full runs, which do not run the udp profile."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "UDP_RESULTS.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().rstrip("\n").split("\n") + [""]
 
 
 def resilience_section():

@@ -28,7 +28,7 @@ bench_class_path() {
   echo "$BENCH_DIR/target/classes:$BENCH_DIR/target/lib/*"
 }
 
-# server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http.
+# server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http|udp.
 server_cmd() {
   local kind="$1" name="${2%+tls}" port="$3" tls=() h2c=0
   local pin=(taskset -c "$SERVER_CPU")
@@ -36,15 +36,18 @@ server_cmd() {
   if [[ "$name" == *+h2c ]]; then name="${name%+h2c}"; h2c=1; fi
   case "$name" in
     ringbolt-*)
-      local backend="${name#ringbolt-}" sub=echo
+      local backend="${name#ringbolt-}" sub=echo udp=()
       [ "$kind" = http ] && sub=serve
+      # UDP: datagrams up to 2048 bytes, as Netty's default receive allocator takes.
+      [ "$kind" = udp ] && sub=udp-echo && udp=(--max-datagram 2048)
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${RINGBOLT_FLAGS[@]}" ${RINGBOLT_EXTRA_OPTS:-}
         -p "$(ringbolt_module_path)" -m io.ringbolt.server/io.ringbolt.server.Main
-        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${tls[@]}") ;;
+        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${udp[@]}" "${tls[@]}") ;;
     netty-*)
       local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
       [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
       [ "$h2c" = 1 ] && main=io.ringbolt.bench.peer.NettyHttp2Server
+      [ "$kind" = udp ] && main=io.ringbolt.bench.peer.NettyUdpEchoServer
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
         -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1 "${tls[@]}") ;;
     nginx)
@@ -76,6 +79,10 @@ probe() {
   if [ "$kind" = echo ]; then
     "$NATIVE/echo_load" --probe --port "$port" >/dev/null 2>&1
     return $?
+  fi
+  if [ "$kind" = udp ]; then
+    "$NATIVE/udp_load" --probe --port "$port" >/dev/null 2>&1 && return 0
+    return 1
   fi
   local h2=()
   [ "${H2C:-0}" = 1 ] && h2=(--http2-prior-knowledge)

@@ -9,4 +9,6 @@ module io.ringbolt.http {
     exports io.ringbolt.http;
     exports io.ringbolt.http.codec;
     exports io.ringbolt.http.files;
+    exports io.ringbolt.http.json;
+    exports io.ringbolt.http.websocket;
 }

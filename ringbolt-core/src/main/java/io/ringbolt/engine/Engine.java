@@ -1,11 +1,6 @@
 package io.ringbolt.engine;
 
 import io.ringbolt.buffer.MemoryBudget;
-import io.ringbolt.engine.nio.NioTransport;
-import io.ringbolt.engine.runtime.AbstractReactor;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
-import io.ringbolt.engine.uring.UringTransport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +96,7 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code action} for every open connection, each on its own reactor thread. Any thread. */
     public void forEachConnection(Consumer<Connection> action) {
-        for (AbstractReactor r : server.reactors()) {
+        for (Reactor r : server.reactors()) {
             r.execute(() -> r.forEachConnection(action));
         }
     }
@@ -142,8 +137,8 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalArgumentException for another kind of address or a timeout that is not positive
      */
     public CompletableFuture<Connection> connect(SocketAddress address, HandlerFactory handlerFactory, Duration timeout) {
-        List<? extends AbstractReactor> all = server.reactors();
-        AbstractReactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        List<? extends Reactor> all = server.reactors();
+        Reactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
         return connect(r, address, handlerFactory, timeout);
     }
 
@@ -172,29 +167,137 @@ public final class Engine implements AutoCloseable {
         return reactor.connect(address, handlerFactory, timeout);
     }
 
+    /**
+     * Binds UDP sockets to {@code address}: one per reactor sharing the port with SO_REUSEPORT
+     * (the kernel spreads sources over them by their address hash), each receiving on its own
+     * reactor thread. With port 0 they all share the port the first one got. The sockets close
+     * with the engine. Works with or without TCP listeners. Any thread but a reactor thread
+     * (it waits for the reactors).
+     *
+     * @return the sockets, in reactor order
+     * @throws UncheckedIOException naming the address and errno when a socket cannot be bound
+     */
+    public List<DatagramSocket> bindDatagram(InetSocketAddress address, DatagramOptions options, DatagramHandler handler) {
+        List<DatagramSocket> sockets = new ArrayList<>();
+        InetSocketAddress want = address;
+        try {
+            for (Reactor r : server.reactors()) {
+                DatagramSocket s = openDatagram(r, new DatagramSpec(want, null, true, options, handler));
+                sockets.add(s);
+                want = new InetSocketAddress(want.getAddress(), s.localAddress().getPort());
+            }
+        } catch (RuntimeException e) {
+            sockets.forEach(DatagramSocket::close);
+            throw e;
+        }
+        return List.copyOf(sockets);
+    }
+
+    /**
+     * Binds one UDP socket to {@code address} on {@code reactor} (no SO_REUSEPORT). Any thread
+     * but a reactor thread.
+     *
+     * @throws UncheckedIOException naming the address and errno when it cannot be bound
+     */
+    public DatagramSocket bindDatagram(Reactor reactor, InetSocketAddress address, DatagramOptions options,
+                                       DatagramHandler handler) {
+        return openDatagram(ownReactor(reactor), new DatagramSpec(address, null, false, options, handler));
+    }
+
+    /**
+     * Opens a connected UDP socket to {@code remote} (a client) on the next reactor in
+     * round-robin order, bound to an ephemeral port of the wildcard address of the remote's
+     * family. Only datagrams from {@code remote} are received; ICMP errors about it (port
+     * unreachable) reach {@link DatagramHandler#onError}. Any thread but a reactor thread.
+     *
+     * @throws UncheckedIOException naming the address and errno when it cannot be opened
+     */
+    public DatagramSocket connectDatagram(InetSocketAddress remote, DatagramOptions options, DatagramHandler handler) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("remote=" + remote + " (unresolved)");
+        }
+        List<? extends Reactor> all = server.reactors();
+        Reactor r = all.get(Math.floorMod(nextConnectReactor.getAndIncrement(), all.size()));
+        InetSocketAddress local = new InetSocketAddress(
+                remote.getAddress() instanceof java.net.Inet6Address ? anyLocal6() : anyLocal4(), 0);
+        return openDatagram(r, new DatagramSpec(local, remote, false, options, handler));
+    }
+
+    private static InetAddress anyLocal4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static InetAddress anyLocal6() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Reactor ownReactor(Reactor reactor) {
+        Objects.requireNonNull(reactor, "reactor");
+        for (Reactor r : server.reactors()) {
+            if (r == reactor) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("reactor=" + reactor + " (not a reactor of this engine)");
+    }
+
+    private DatagramSocket openDatagram(Reactor r, DatagramSpec spec) {
+        Objects.requireNonNull(spec.options(), "options");
+        Objects.requireNonNull(spec.handler(), "handler");
+        if (spec.local().isUnresolved()) {
+            throw new IllegalArgumentException("address=" + spec.local() + " (unresolved)");
+        }
+        if (r.inReactorThread()) {
+            throw new IllegalStateException("open datagram sockets from outside the engine's reactor threads");
+        }
+        if (closed) {
+            throw new IllegalStateException("the engine is stopped");
+        }
+        CompletableFuture<DatagramSocket> f = new CompletableFuture<>();
+        r.execute(() -> {
+            try {
+                f.complete(((DatagramReactor) r).openDatagram(spec));
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening a datagram socket on " + spec.local(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("reactor " + r.index() + " did not open the datagram socket within 30 s", e);
+        }
+    }
+
     /** Counters summed over reactors. Any thread. */
     public EngineStats stats() {
-        long open = 0, accepted = 0, closedCount = 0, rejected = 0, errors = 0, in = 0, out = 0, connected = 0,
-                connectFailed = 0;
-        for (AbstractReactor r : server.reactors()) {
-            var c = r.counters();
-            open += c.openConnections();
-            accepted += c.acceptedTotal();
-            closedCount += c.closedTotal();
-            rejected += c.rejectedTotal();
-            errors += c.handlerErrors();
-            in += c.bytesReceived();
-            out += c.bytesSent();
-            connected += c.connectedTotal();
-            connectFailed += c.connectFailedTotal();
-        }
-        return new EngineStats(open, accepted, closedCount, rejected, errors, in, out, connected, connectFailed);
+        return server.stats();
     }
 
     /** The start-up line: backend, features in use, reactors, addresses. */
     public String statusLine() {
         return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
                 + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+                + (config.shareListenPort() ? " (port shared across processes)" : "")
                 + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
                 + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + boundAddresses());
     }
@@ -232,6 +335,7 @@ public final class Engine implements AutoCloseable {
         private int reactors = Runtime.getRuntime().availableProcessors();
         private Backend backend = Backend.AUTO;
         private AcceptMode acceptMode = AcceptMode.REUSEPORT;
+        private boolean shareListenPort;
         private int ringEntries = 1024;
         private int completionEntries = 8192;
         private int bufferSize = 16 * 1024;
@@ -281,6 +385,18 @@ public final class Engine implements AutoCloseable {
 
         /** How accepted connections reach reactors. */
         public Builder acceptMode(AcceptMode value) { this.acceptMode = value; return this; }
+
+        /**
+         * Whether other processes may listen on this engine's ports at the same time (default
+         * false). Off, {@link #start()} fails with a {@link java.net.BindException} naming the
+         * address when another socket already listens on it, in every accept mode. On, the
+         * listeners get SO_REUSEPORT in every accept mode and join the sockets of another
+         * process that opted in too (same user; Linux spreads connections over all of them):
+         * a new server version starts next to the old one, which then stops gracefully. A
+         * process that did not opt in can still be joined by one that does in REUSEPORT mode;
+         * the option protects against starting twice by mistake, not against a same-user peer.
+         */
+        public Builder shareListenPort(boolean value) { this.shareListenPort = value; return this; }
 
         /** io_uring SQ entries per reactor; the CQ gets 8× unless set with {@link #completionEntries}. */
         public Builder ringEntries(int value) {
@@ -375,7 +491,7 @@ public final class Engine implements AutoCloseable {
 
         /** Validates the settings without starting anything. */
         public EngineConfig buildConfig() {
-            return new EngineConfig(bind, reactors, backend, acceptMode, ringEntries, completionEntries,
+            return new EngineConfig(bind, reactors, backend, acceptMode, shareListenPort, ringEntries, completionEntries,
                     bufferSize, bufferCount, maxConnectionsPerReactor, backlog, tcpNoDelay, writeHighWaterMark,
                     writeLowWaterMark, maxReceiveBufferBytes, idleTimeout, writeTimeout, lingerTimeout, shutdownGrace, threadNamePrefix,
                     budget(), fatalErrorHandler);
@@ -404,29 +520,28 @@ public final class Engine implements AutoCloseable {
             HandlerFactory factory = handlerFactory != null ? handlerFactory : c -> {
                 throw new IllegalStateException("no handler factory configured");
             };
-            Transport uring = new UringTransport();
             Transport transport;
             String reason;
             switch (config.backend()) {
                 case IO_URING -> {
-                    String cause = uring.unavailabilityCause(config);
+                    transport = Transports.of(Backend.IO_URING);
+                    String cause = transport.unavailabilityCause(config);
                     if (cause != null) {
                         throw new BackendUnavailableException("backend=io_uring unavailable: " + cause);
                     }
-                    transport = uring;
                     reason = "requested";
                 }
                 case NIO -> {
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     reason = "requested";
                 }
                 default -> {
-                    String cause = uring.unavailabilityCause(config);
+                    String cause = Transports.unavailabilityCause(Backend.IO_URING, config);
                     if (cause == null) {
-                        transport = uring;
+                        transport = Transports.of(Backend.IO_URING);
                         reason = "auto: io_uring probe passed";
                     } else {
-                        transport = new NioTransport();
+                        transport = Transports.of(Backend.NIO);
                         reason = "auto: io_uring unavailable: " + cause;
                         LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because io_uring is unavailable: " + cause);
                     }
@@ -442,7 +557,7 @@ public final class Engine implements AutoCloseable {
                     }
                     reason = "auto: io_uring failed at start: " + e.getMessage();
                     LOG.log(System.Logger.Level.WARNING, "ringbolt: running on NIO because " + reason);
-                    transport = new NioTransport();
+                    transport = Transports.of(Backend.NIO);
                     server = transport.start(config, factory);
                 }
             } catch (IOException e) {

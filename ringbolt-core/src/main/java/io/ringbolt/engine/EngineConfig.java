@@ -14,6 +14,10 @@ import java.util.List;
  * @param reactorCount           reactor threads, default the available processors
  * @param backend                requested backend
  * @param acceptMode             how accepted connections reach reactors
+ * @param shareListenPort        let other processes (of the same user) listen on the same ports
+ *                               with SO_REUSEPORT, for zero-downtime restarts; when false (the
+ *                               default) starting on a port that another socket already listens
+ *                               on fails, in every accept mode
  * @param ringEntries            io_uring submission-queue entries per reactor (power of 2)
  * @param completionEntries      io_uring completion-queue entries per reactor (power of 2, ≥ ringEntries)
  * @param bufferSize             size of one receive buffer in bytes
@@ -42,6 +46,7 @@ public record EngineConfig(
         int reactorCount,
         Backend backend,
         AcceptMode acceptMode,
+        boolean shareListenPort,
         int ringEntries,
         int completionEntries,
         int bufferSize,

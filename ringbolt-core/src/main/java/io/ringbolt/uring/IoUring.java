@@ -505,6 +505,8 @@ public final class IoUring {
     public static final int SHUT_RDWR = 2;
     /** send flag: no SIGPIPE on a broken connection. */
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** recvmsg out flag: the datagram was longer than the buffer (payloadlen says how long). */
+    public static final int MSG_TRUNC = 0x20;
     /** recv flag: wait for the full length; send: retry short sends (needed in IO_LINK chains). */
     public static final int MSG_WAITALL = 0x100;
     /** eventfd flag: close-on-exec. */

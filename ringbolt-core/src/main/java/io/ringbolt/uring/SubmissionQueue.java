@@ -14,6 +14,7 @@ import static io.ringbolt.uring.IoUring.IORING_OP_NOP;
 import static io.ringbolt.uring.IoUring.IORING_OP_READ;
 import static io.ringbolt.uring.IoUring.IORING_OP_RECV;
 import static io.ringbolt.uring.IoUring.IORING_OP_SEND;
+import static io.ringbolt.uring.IoUring.IORING_OP_RECVMSG;
 import static io.ringbolt.uring.IoUring.IORING_OP_SENDMSG;
 import static io.ringbolt.uring.IoUring.IORING_OP_SEND_ZC;
 import static io.ringbolt.uring.IoUring.IORING_OP_SHUTDOWN;
@@ -336,6 +337,28 @@ public final class SubmissionQueue {
     public void prepSendmsg(int fd, long msghdrAddr, int msgFlags, long userData) {
         long sqe = prepRw(IORING_OP_SENDMSG, fd, msghdrAddr, 1, 0L, userData);
         opFlags(sqe, msgFlags);
+    }
+
+    /**
+     * Prepares a multishot IORING_OP_RECVMSG over provided buffers (ioprio IORING_RECV_MULTISHOT,
+     * IOSQE_BUFFER_SELECT, buf_group): each CQE's buffer starts with a
+     * {@link RecvmsgOutLayout struct io_uring_recvmsg_out}, then {@code msg_namelen} bytes for the
+     * source address, {@code msg_controllen} bytes of control data, then the payload. CQE res =
+     * bytes used in the buffer or -errno (-ENOBUFS: ring empty); a CQE without F_MORE ends it.
+     * Only {@code msg_namelen} and {@code msg_controllen} of the msghdr are used.
+     * (io_uring_prep_recvmsg_multishot; 6.0)
+     *
+     * @param fd         the datagram socket
+     * @param msghdrAddr native struct msghdr; kept alive until the final CQE
+     * @param bufGroup   buffer group id of a registered {@link BufferRing}
+     * @param msgFlags   recvmsg(2) flags; MSG_TRUNC makes the header's payloadlen the real length
+     * @param userData   returned in every CQE
+     */
+    public void prepRecvmsgMultishot(int fd, long msghdrAddr, int bufGroup, int msgFlags, long userData) {
+        long sqe = prepRw(IORING_OP_RECVMSG, fd, msghdrAddr, 1, 0L, userData);
+        opFlags(sqe, msgFlags);
+        ioprio(sqe, IORING_RECV_MULTISHOT);
+        bufferSelect(sqe, bufGroup);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.ringbolt.http;
 
 import io.ringbolt.engine.ByteView;
-import io.ringbolt.engine.RateLimitedLog;
 import io.ringbolt.http.codec.AcceptEncoding;
 import io.ringbolt.http.codec.ByteBuf;
 import io.ringbolt.http.codec.GzipEncoder;
@@ -26,7 +25,6 @@ import java.util.concurrent.Semaphore;
  */
 final class Http2Exchange implements ResponseOwner {
     private static final System.Logger LOG = System.getLogger(Http2Exchange.class.getName());
-    private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private enum Phase { RECEIVING, HANDLING, STREAMING, DONE }
 
@@ -39,6 +37,8 @@ final class Http2Exchange implements ResponseOwner {
     private byte[] body = new byte[0];
     private int bodyLength;
     private volatile boolean reset;
+    private final long startNs;
+    private long streamedBytes;
     /** A producer's credits held while the stream has no room (see ResponseStream). */
     private Semaphore heldCredits;
     private int heldCreditCount;
@@ -49,6 +49,7 @@ final class Http2Exchange implements ResponseOwner {
         this.server = owner.server();
         this.stream = stream;
         this.response = new HttpResponse(this);
+        this.startNs = owner.reactor().nanoTime();
     }
 
     void onRequest() {
@@ -139,25 +140,14 @@ final class Http2Exchange implements ResponseOwner {
         if (t instanceof VirtualMachineError vme) {
             throw vme;
         }
-        if (!(t instanceof HttpException)) {
-            int key = t.getClass().hashCode();
-            if (HANDLER_ERRORS.isDue(key)) {
-                HANDLER_ERRORS.log(key, request + ": handler threw", t);
-            }
-        }
-        if (phase == Phase.STREAMING) {
+        if (phase == Phase.STREAMING || response.stream != null) {
+            ExceptionDispatch.log(request, t, false);
+            // The head is gone; resetting the stream is the honest end (the connection lives on).
             owner.reactor().execute(() -> stream.reset(Http2Error.INTERNAL_ERROR));
             response.streamFinished();
             return;
         }
-        response.resetForError();
-        try {
-            server.errorHandler().onError(request, response, t);
-        } catch (Throwable t2) {
-            response.resetForError();
-            response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(ContentType.TEXT_PLAIN)
-                    .send("Internal Server Error\n");
-        }
+        server.exceptionDispatch().answerOutsideChain(request, response, t);
     }
 
     /** A status the application never sees (bad target, body too large); the stream ends. */
@@ -185,6 +175,12 @@ final class Http2Exchange implements ResponseOwner {
         phase = Phase.DONE;
         if (reset) {
             return;
+        }
+        if (response.upgradeHandler != null) {
+            // Switching protocols is an HTTP/1.1 mechanism (RFC 9113 §8.6): not on a stream.
+            response.reset();
+            response.status(HttpStatus.BAD_REQUEST).contentType(ContentType.TEXT_PLAIN)
+                    .send("an HTTP/2 stream cannot switch protocols\n");
         }
         int status = response.status;
         boolean bodiless = HttpStatus.isBodiless(status);
@@ -229,6 +225,23 @@ final class Http2Exchange implements ResponseOwner {
         stream.writeHeaders(fields, !sendBody);
         if (sendBody) {
             stream.writeData(bytes, offset, length, true);
+        }
+        finished(status, sendBody ? length : 0);
+    }
+
+    /** Tells the router's completion listeners (body bytes only: HTTP/2 heads are HPACK-compressed). */
+    private void finished(int status, long bodyBytes) {
+        CompletionListener[] listeners = server.completionListeners();
+        if (listeners.length == 0) {
+            return;
+        }
+        long durationNs = owner.reactor().nanoTime() - startNs;
+        for (CompletionListener l : listeners) {
+            try {
+                l.onComplete(request, status, bodyBytes, durationNs);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, request + ": completion listener threw", e);
+            }
         }
     }
 
@@ -340,6 +353,7 @@ final class Http2Exchange implements ResponseOwner {
             return;
         }
         stream.writeData(data, offset, length, false);
+        streamedBytes += length;
     }
 
     private boolean streamHasBody() {
@@ -423,6 +437,12 @@ final class Http2Exchange implements ResponseOwner {
         releaseHeldCredits();
         res.streamFinished();
         owner.flushSession();
+        finished(response.status, streamedBytes);
+    }
+
+    @Override
+    public io.ringbolt.http.json.JsonMapper jsonMapper() {
+        return server.jsonMapper();
     }
 
     @Override

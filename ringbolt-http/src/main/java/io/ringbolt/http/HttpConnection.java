@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry, ResponseOwner {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
-    private static final RateLimitedLog HANDLER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
-    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3, HANDED_OVER = 4;
+    private static final RateLimitedLog LISTENER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
+    /** UPGRADED: the connection was handed to another protocol's handler ({@link HttpResponse#upgrade}). */
+    private static final int READ_HEAD = 0, READ_BODY = 1, HANDLING = 2, CLOSED = 3, UPGRADED = 4;
     private static final byte[] CRLF = {'\r', '\n'};
     /** Input kept while a response is outstanding, above which reading pauses. */
     private static final int PENDING_PAUSE_BYTES = 256 * 1024;
@@ -72,6 +73,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     private final long bodyTimeoutNs;
     private final long bodyRateGraceNs;
     private final long bodyMinRate;
+    /** Told of every finished response; empty (and then skipped) when none is registered. */
+    private final CompletionListener[] completionListeners;
 
     private int phase = READ_HEAD;
     /** No byte has been processed yet: the HTTP/2 client preface is still possible. */
@@ -101,6 +104,13 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     /** A stream producer's continuation, run when the output drains ({@link ResponseStream#onWritable}). */
     private Runnable writableTask;
 
+    /** True from a parsed head until its response is finished: a request the completion listeners hear of. */
+    private boolean requestOpen;
+    /** When the current request's head was parsed (only kept when there are completion listeners). */
+    private long requestStartNs;
+    /** Bytes of the current response handed to the connection so far. */
+    private long responseBytes;
+
     HttpConnection(HttpServer server, Connection connection) {
         this.server = server;
         this.options = server.options();
@@ -109,6 +119,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         this.parser = new RequestParser(options.maxTargetBytes(), options.maxHeadBytes(), options.maxHeaderCount());
         this.head = parser.head();
         this.request = new HttpRequest(connection, head);
+        this.request.jsonMapper = server.jsonMapper();
         this.response = new HttpResponse(this);
         this.timer = new ConnectionTimer(reactor, this);
         this.body = new BodyReader(options.maxHeadBytes(), options.maxHeaderCount(), reactor.memoryBudget());
@@ -117,6 +128,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         this.bodyTimeoutNs = options.bodyTimeout().toNanos();
         this.bodyRateGraceNs = options.bodyRateGrace().toNanos();
         this.bodyMinRate = options.bodyMinRate();
+        this.completionListeners = server.completionListeners();
     }
 
     // ---- engine callbacks ----------------------------------------------------------------------
@@ -155,7 +167,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             }
         }
         int consumed = process(data.segment(), data.segmentOffset(), length);
-        if (phase == HANDED_OVER) {
+        if (phase == UPGRADED) {
             return consumed;
         }
         afterInput();
@@ -264,6 +276,11 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         bodyOwned = false;
         request.begin();
         response.reset();
+        requestOpen = true;
+        responseBytes = 0;
+        if (completionListeners.length != 0) {
+            requestStartNs = reactor.nanoTime();
+        }
         if (head.method() == HttpMethod.CONNECT) {
             reject(HttpStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
             return length;
@@ -272,7 +289,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             byte[] settings = H2cUpgrade.settings(head);
             if (settings != null) {
                 ResponseWriter.writeSwitchingToH2c(connection);
-                phase = HANDED_OVER;
+                phase = UPGRADED;
                 timer.cancel();
                 body.release();
                 connection.handOver(new Http2Connection(server, connection, server.http2(), settings,
@@ -309,7 +326,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             return length;
         }
         if (expectContinue) {
-            ResponseWriter.writeContinue(connection);
+            responseBytes += ResponseWriter.writeContinue(connection);
             connection.flush();
         }
         detachHead(segment, base + headStart);
@@ -394,36 +411,23 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         }
     }
 
+    /**
+     * An exception that no guard of the chain answered: one thrown after a streamed head went
+     * out, or by a body sink (which runs outside the chain).
+     */
     private void failed(Throwable t) {
         if (t instanceof VirtualMachineError vme) {
             throw vme;
         }
-        if (!(t instanceof HttpException)) {
-            // A bug, but one a client may trigger on every request: rate-limited per exception class.
-            int key = t.getClass().hashCode();
-            if (HANDLER_ERRORS.isDue(key)) {
-                HANDLER_ERRORS.log(key, request + ": handler threw", t);
-            }
-        }
-        if (streaming) {
+        if (streaming || response.stream != null) {
+            ExceptionDispatch.log(request, t, false);
             // The head is gone; the only honest signal left is an aborted connection.
             reactor.execute(connection::abort);
             closeAfterResponse = true;
             response.streamFinished();
             return;
         }
-        response.resetForError();
-        try {
-            server.errorHandler().onError(request, response, t);
-        } catch (Throwable t2) {
-            int key = ~t2.getClass().hashCode();
-            if (HANDLER_ERRORS.isDue(key)) {
-                HANDLER_ERRORS.log(key, request + ": error handler threw", t2);
-            }
-            response.resetForError();
-            response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(ContentType.TEXT_PLAIN)
-                    .send("Internal Server Error\n");
-        }
+        server.exceptionDispatch().answerOutsideChain(request, response, t);
     }
 
     /** The handler deferred its response: copy the request now, before it is handed to another thread. */
@@ -456,6 +460,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
 
     /** Writes the response (unless streamed) and gets ready for the next request. */
     private void complete() {
+        if (response.upgradeHandler != null) {
+            switchProtocols();
+            return;
+        }
         boolean close;
         if (streaming) {
             close = streamClose;
@@ -464,8 +472,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             writableTask = null;
         } else {
             close = closeAfterResponse || response.closeRequested || !head.isKeepAlive() || shutdownRequested;
-            ResponseWriter.write(connection, request, response, close, server);
+            responseBytes += ResponseWriter.write(connection, request, response, close, server);
         }
+        finished(response.status);
         parser.reset();
         body.trim();
         if (close) {
@@ -473,6 +482,29 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             connection.close();
         } else {
             phase = READ_HEAD;
+        }
+    }
+
+    /**
+     * Writes the 101 and hands the connection over; the bytes after this request's head (the
+     * new protocol's first bytes) are left unconsumed, so the engine presents them to the next
+     * handler at once. A request with a body, or one the server must close after, is refused.
+     */
+    private void switchProtocols() {
+        ConnectionHandler next = response.upgradeHandler;
+        if (request.bodyLength() > 0 || head.isChunked() || closeAfterResponse || shutdownRequested) {
+            response.reset();
+            reject(shutdownRequested ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST,
+                    shutdownRequested ? "shutting down" : "a request with a body cannot switch protocols");
+            return;
+        }
+        ResponseWriter.writeUpgrade(connection, response, server.serverLine());
+        phase = UPGRADED;
+        timer.cancel();
+        body.release();
+        headCopy = null;
+        if (!connection.handOver(next)) {
+            phase = CLOSED;
         }
     }
 
@@ -496,7 +528,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         streamChunked = length < 0 && head.version() == HttpVersion.HTTP_1_1;
         streamClose = (length < 0 && !streamChunked) || closeAfterResponse || response.closeRequested
                 || !head.isKeepAlive() || shutdownRequested;
-        ResponseWriter.writeStreamHead(connection, request, response, streamChunked, length, streamClose,
+        responseBytes += ResponseWriter.writeStreamHead(connection, request, response, streamChunked, length, streamClose,
                 server.serverLine());
         connection.flush();
     }
@@ -548,8 +580,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             connection.write(frame.array(), 0, frame.length());
             connection.write(data, offset, length);
             connection.write(CRLF, 0, 2);
+            responseBytes += frame.length() + length + 2;
         } else {
             connection.write(data, offset, length);
+            responseBytes += length;
         }
     }
 
@@ -602,6 +636,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             connection.abort();
         } else if (phase == HANDLING && streaming && streamChunked && streamHasBody()) {
             connection.write(ChunkedEncoder.LAST_CHUNK, 0, ChunkedEncoder.LAST_CHUNK.length);
+            responseBytes += ChunkedEncoder.LAST_CHUNK.length;
         }
         res.streamFinished();
     }
@@ -651,8 +686,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": 503, memory budget exhausted ("
                 + reactor.memoryBudget() + ")");
-        ResponseWriter.writeError(connection, HttpStatus.SERVICE_UNAVAILABLE, "server busy, retry later",
+        responseBytes += ResponseWriter.writeError(connection, HttpStatus.SERVICE_UNAVAILABLE, "server busy, retry later",
                 server.serverLine(), BUDGET_RETRY_AFTER_SECONDS);
+        finished(HttpStatus.SERVICE_UNAVAILABLE);
         phase = CLOSED;
         body.release();
         connection.close();
@@ -701,7 +737,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": " + status + " " + reason);
-        ResponseWriter.writeError(connection, status, reason, server.serverLine());
+        responseBytes += ResponseWriter.writeError(connection, status, reason, server.serverLine());
+        finished(status);
         phase = CLOSED;
         connection.close();
     }
@@ -747,9 +784,41 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     private void pauseReading(int reason, boolean paused) {
         int before = readPauses;
         readPauses = paused ? before | reason : before & ~reason;
-        if (phase != CLOSED && (before == 0) != (readPauses == 0)) {
+        // Once upgraded, reading belongs to the next protocol's handler.
+        if (phase != CLOSED && phase != UPGRADED && (before == 0) != (readPauses == 0)) {
             connection.setReadEnabled(readPauses == 0);
         }
+    }
+
+    /**
+     * The response to the current request is written: tells the completion listeners, if the
+     * request got that far (a head was parsed) and was not reported yet. Reactor thread.
+     */
+    private void finished(int status) {
+        if (!requestOpen) {
+            return;
+        }
+        requestOpen = false;
+        CompletionListener[] listeners = completionListeners;
+        if (listeners.length == 0) {
+            return;
+        }
+        long durationNs = reactor.nanoTime() - requestStartNs;
+        for (CompletionListener l : listeners) {
+            try {
+                l.onComplete(request, status, responseBytes, durationNs);
+            } catch (RuntimeException e) {
+                int key = e.getClass().hashCode();
+                if (LISTENER_ERRORS.isDue(key)) {
+                    LISTENER_ERRORS.log(key, request + ": completion listener threw", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public io.ringbolt.http.json.JsonMapper jsonMapper() {
+        return server.jsonMapper();
     }
 
     @Override

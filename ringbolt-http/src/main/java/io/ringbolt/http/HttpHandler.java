@@ -6,9 +6,10 @@ package io.ringbolt.http;
  *
  * <p>A handler sets the status, headers and body on the {@link HttpResponse}; the response is
  * sent when the handler (and its middleware) return, unless the handler called
- * {@link HttpResponse#defer()} or {@link HttpResponse#stream()}. A handler that throws gets a
- * 500 (or its {@link HttpException}'s status) through the {@link ErrorHandler}; the connection
- * stays usable. A non-blocking handler must not block: it runs on the event loop.
+ * {@link HttpResponse#defer()} or {@link HttpResponse#stream()}. A handler that throws gets the
+ * answer of the {@link ExceptionHandler} registered for its exception type, else a 500 (or its
+ * {@link HttpException}'s status) through the {@link ErrorHandler}, inside the middleware
+ * chain; the connection stays usable. A non-blocking handler must not block: it runs on the event loop.
  */
 @FunctionalInterface
 public interface HttpHandler {

@@ -6,8 +6,12 @@ import io.ringbolt.http.codec.HttpChars;
 import io.ringbolt.http.codec.PercentCodec;
 import io.ringbolt.http.codec.RequestHead;
 
+import io.ringbolt.http.json.JsonMapper;
+import io.ringbolt.http.json.JsonReadException;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +42,8 @@ public final class HttpRequest {
     private byte[] trailers;
     private Map<String, Object> attributes;
     private String path;
+    /** The server's JSON mapper, or null; set once by the connection. */
+    JsonMapper jsonMapper;
 
     HttpRequest(Connection connection, RequestHead head) {
         this.connection = connection;
@@ -357,6 +363,64 @@ public final class HttpRequest {
             throw HttpException.badRequest("body is not an integer");
         }
         return v;
+    }
+
+    /**
+     * The buffered body read as JSON into a {@code type}, by the router's
+     * {@link io.ringbolt.http.json.JsonMapper}.
+     *
+     * <p>A request without {@code Content-Type} is read as JSON; one whose {@code Content-Type}
+     * is neither {@code application/json} nor {@code application/*+json} gets 415, because the
+     * client said the body is something else.
+     *
+     * @throws JsonBodyException     415 for another content type; 400 for an empty body, malformed
+     *                               JSON or JSON that does not fit {@code type} (answered as a small
+     *                               JSON error object, logged at DEBUG without a stack trace)
+     * @throws IllegalStateException if no mapper was set with {@link Router#json}, or the body
+     *                               was streamed to a sink
+     */
+    public <T> T bodyAs(Class<T> type) {
+        return type.cast(readJson(type));
+    }
+
+    /**
+     * Like {@link #bodyAs(Class)} for a generic type, such as {@code List<Item>} (a
+     * {@link java.lang.reflect.ParameterizedType}, e.g. from Jackson's {@code TypeReference#getType()}).
+     * The result is cast unchecked to {@code T}.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T bodyAs(Type type) {
+        return (T) readJson(type);
+    }
+
+    private Object readJson(Type type) {
+        JsonMapper mapper = jsonMapper;
+        if (mapper == null) {
+            throw new IllegalStateException("no JSON mapper (set one with Router.json(...), e.g. ringbolt-jackson's JacksonJsonMapper)");
+        }
+        if (sink != null) {
+            throw new IllegalStateException("the body was streamed to a sink; there is none to read as JSON");
+        }
+        String contentType = header("Content-Type");
+        if (contentType != null && !isJson(contentType)) {
+            throw new JsonBodyException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+        byte[] json = bodyBytes();
+        if (json.length == 0) {
+            throw new JsonBodyException(HttpStatus.BAD_REQUEST, "request body is empty; expected JSON");
+        }
+        try {
+            return mapper.read(json, 0, json.length, type);
+        } catch (JsonReadException e) {
+            throw new JsonBodyException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** True for {@code application/json} and {@code application/<anything>+json}, any parameters. */
+    static boolean isJson(String contentType) {
+        int end = contentType.indexOf(';');
+        String type = (end < 0 ? contentType : contentType.substring(0, end)).strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     /** The sink that received a streamed body ({@link Route#streamBody}), or null. */

@@ -1,6 +1,7 @@
 package io.ringbolt.http;
 
 import io.ringbolt.engine.ByteView;
+import io.ringbolt.engine.ConnectionHandler;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,6 +45,8 @@ public final class HttpResponse {
     ResponseStream stream;
     /** Body length declared by {@link #stream(long)}, or -1 for a chunked (or close-delimited) stream. */
     long streamLength = -1;
+    /** The handler that takes the connection over after a 101 ({@link #upgrade}), or null. */
+    ConnectionHandler upgradeHandler;
 
     HttpResponse(ResponseOwner owner) {
         this.owner = owner;
@@ -63,6 +66,7 @@ public final class HttpResponse {
         deferred = false;
         stream = null;
         streamLength = -1;
+        upgradeHandler = null;
         completion.set(0);
     }
 
@@ -75,11 +79,51 @@ public final class HttpResponse {
         bodySegmentOffset = 0;
     }
 
+    /**
+     * Switches protocols: completes this response as {@code 101 Switching Protocols} with
+     * {@code Connection: Upgrade} and the fields set so far (the caller sets {@code Upgrade} and
+     * whatever its protocol's handshake needs), then hands the connection to {@code next}
+     * ({@link io.ringbolt.engine.Connection#handOver}). Bytes the client sent after the request
+     * reach {@code next} first, in order. Like a {@code send...} call, from the handler's thread
+     * or, after {@link #defer()}, from any thread. A request with a body cannot be upgraded
+     * (answer it with an error instead).
+     *
+     * @throws IllegalStateException if the response was already sent or is streamed
+     */
+    public void upgrade(ConnectionHandler next) {
+        Objects.requireNonNull(next, "next");
+        checkOpen();
+        if (stream != null) {
+            throw new IllegalStateException("a streamed response cannot switch protocols");
+        }
+        clearBody();
+        status = HttpStatus.SWITCHING_PROTOCOLS;
+        upgradeHandler = next;
+        markSent();
+    }
+
     /** Drops status, fields and body for an error response; keeps the close request. */
     void resetForError() {
         boolean close = closeRequested;
         reset();
         closeRequested = close;
+    }
+
+    /**
+     * Like {@link #resetForError()} but keeps the first {@code keepFields} fields and the
+     * compression policy: what middleware set before the code that failed ran.
+     */
+    void resetForError(int keepFields) {
+        int keep = Math.min(keepFields, headerCount);
+        Arrays.fill(names, keep, headerCount, null);
+        Arrays.fill(values, keep, headerCount, null);
+        headerCount = keep;
+        status = HttpStatus.INTERNAL_SERVER_ERROR;
+        contentType = null;
+        clearBody();
+        deferred = false;
+        stream = null;
+        completion.set(0);
     }
 
     // ---- status and fields ------------------------------------------------------------------
@@ -263,6 +307,25 @@ public final class HttpResponse {
             bodyLength = bodyBytes.length;
         }
         markSent();
+    }
+
+    /**
+     * Sends {@code value} as JSON, written by the router's {@link io.ringbolt.http.json.JsonMapper},
+     * as {@code application/json} unless a content type was set (e.g. {@code application/problem+json}).
+     * The status stays as set (default 200).
+     *
+     * @throws IllegalStateException if no mapper was set with {@link Router#json}
+     */
+    public void json(Object value) {
+        io.ringbolt.http.json.JsonMapper mapper = owner.jsonMapper();
+        if (mapper == null) {
+            throw new IllegalStateException("no JSON mapper (set one with Router.json(...), e.g. ringbolt-jackson's JacksonJsonMapper)");
+        }
+        byte[] body = mapper.write(value);
+        if (contentType == null) {
+            contentType = ContentType.APPLICATION_JSON;
+        }
+        send(body, 0, body.length);
     }
 
     /** Completes the response without a body (or with what was set before). */

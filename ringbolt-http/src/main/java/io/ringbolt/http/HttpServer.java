@@ -4,6 +4,7 @@ import io.ringbolt.engine.Blocking;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.HandlerFactory;
+import io.ringbolt.http.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import io.ringbolt.http.h2.Http2Config;
@@ -27,7 +28,9 @@ import java.util.concurrent.Executor;
 public final class HttpServer implements HandlerFactory {
     private final HttpOptions options;
     private final RouteTable routes;
-    private final ErrorHandler errorHandler;
+    private final ExceptionDispatch exceptionDispatch;
+    private final CompletionListener[] completionListeners;
+    private final JsonMapper jsonMapper;
     private final byte[] serverLine;
     /** Registered content-codings, then gzip (built in, last): preference order on a q tie. */
     private final String[] codings;
@@ -40,7 +43,9 @@ public final class HttpServer implements HandlerFactory {
     private HttpServer(Router router, HttpOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.routes = router.compile();
-        this.errorHandler = router.errorHandler();
+        this.exceptionDispatch = router.exceptionDispatch();
+        this.completionListeners = router.completionListeners();
+        this.jsonMapper = router.jsonMapper();
         this.serverLine = options.serverName() == null ? null
                 : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         int n = options.contentEncoders().size();
@@ -140,8 +145,18 @@ public final class HttpServer implements HandlerFactory {
         return routes;
     }
 
-    ErrorHandler errorHandler() {
-        return errorHandler;
+    ExceptionDispatch exceptionDispatch() {
+        return exceptionDispatch;
+    }
+
+    /** The completion listeners; empty when none is registered. */
+    CompletionListener[] completionListeners() {
+        return completionListeners;
+    }
+
+    /** The JSON mapper, or null. */
+    JsonMapper jsonMapper() {
+        return jsonMapper;
     }
 
     byte[] serverLine() {

@@ -42,4 +42,7 @@ interface ResponseOwner {
 
     /** Whether the peer can still receive the response. */
     boolean isOpen();
+
+    /** The server's JSON mapper (for {@link HttpResponse#json}), or null when none is set. */
+    io.ringbolt.http.json.JsonMapper jsonMapper();
 }

@@ -25,6 +25,7 @@ final class ResponseWriter {
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] VARY_ACCEPT_ENCODING = ascii("Vary: Accept-Encoding\r\n");
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
     private static final byte[] TEXT_PLAIN = ContentType.TEXT_PLAIN.fieldLine();
     /** Bodies up to this size are copied behind the head so both leave in one write. */
     private static final int INLINE_BODY_BYTES = 16 * 1024;
@@ -58,8 +59,12 @@ final class ResponseWriter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}. */
-    static void write(Connection conn, HttpRequest req, HttpResponse res, boolean close, HttpServer server) {
+    /**
+     * Writes {@code res} as the answer to {@code req}; {@code close} adds {@code Connection: close}.
+     *
+     * @return bytes handed to the connection
+     */
+    static long write(Connection conn, HttpRequest req, HttpResponse res, boolean close, HttpServer server) {
         byte[] serverLine = server.serverLine();
         Scratch s = SCRATCH.get();
         int status = res.status;
@@ -138,6 +143,7 @@ final class ResponseWriter {
         writeConnection(out, req, close);
         out.crlf();
         boolean sendBody = !bodiless && req.method() != HttpMethod.HEAD && length > 0;
+        long written = out.length() + (sendBody ? length : 0);
         if (sendBody && length <= INLINE_BODY_BYTES) {
             if (segment != null) {
                 out.write(segment, offset, length);
@@ -156,6 +162,7 @@ final class ResponseWriter {
             }
         }
         trim(s);
+        return written;
     }
 
     private static volatile boolean encoderFailureLogged;
@@ -171,10 +178,11 @@ final class ResponseWriter {
 
     /**
      * Writes the head of a streamed response: chunked framing when {@code chunked}, else
-     * {@code Content-Length} when {@code contentLength >= 0}, else none (close-delimited).
+     * {@code Content-Length} when {@code contentLength >= 0}, else none (close-delimited);
+     * returns its bytes.
      */
-    static void writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked,
-                                long contentLength, boolean close, byte[] serverLine) {
+    static int writeStreamHead(Connection conn, HttpRequest req, HttpResponse res, boolean chunked,
+                               long contentLength, boolean close, byte[] serverLine) {
         ByteBuf out = SCRATCH.get().head.clear();
         writeHead(out, res, serverLine, conn.reactor().nanoTime());
         if (!HttpStatus.isBodiless(res.status)) {
@@ -187,6 +195,7 @@ final class ResponseWriter {
         writeConnection(out, req, close);
         out.crlf();
         conn.write(out.array(), 0, out.length());
+        return out.length();
     }
 
     private static final byte[] SWITCHING_TO_H2C = ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
@@ -196,18 +205,28 @@ final class ResponseWriter {
         conn.write(SWITCHING_TO_H2C, 0, SWITCHING_TO_H2C.length);
     }
 
-    /** Writes {@code 100 Continue}. */
-    static void writeContinue(Connection conn) {
-        conn.write(CONTINUE, 0, CONTINUE.length);
+    /** Writes the head of a {@code 101} that switches protocols ({@link HttpResponse#upgrade}): no body, {@code Connection: Upgrade}. */
+    static void writeUpgrade(Connection conn, HttpResponse res, byte[] serverLine) {
+        ByteBuf out = SCRATCH.get().head.clear();
+        writeHead(out, res, serverLine, conn.reactor().nanoTime());
+        out.write(CONNECTION_UPGRADE);
+        out.crlf();
+        conn.write(out.array(), 0, out.length());
     }
 
-    /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}. */
-    static void writeError(Connection conn, int status, String detail, byte[] serverLine) {
-        writeError(conn, status, detail, serverLine, -1);
+    /** Writes {@code 100 Continue}; returns its bytes. */
+    static int writeContinue(Connection conn) {
+        conn.write(CONTINUE, 0, CONTINUE.length);
+        return CONTINUE.length;
+    }
+
+    /** Writes a final error response that closes the connection: status, text body, {@code Connection: close}; returns its bytes. */
+    static int writeError(Connection conn, int status, String detail, byte[] serverLine) {
+        return writeError(conn, status, detail, serverLine, -1);
     }
 
     /** Like {@link #writeError(Connection, int, String, byte[])} with {@code Retry-After} (seconds) unless negative. */
-    static void writeError(Connection conn, int status, String detail, byte[] serverLine, int retryAfterSeconds) {
+    static int writeError(Connection conn, int status, String detail, byte[] serverLine, int retryAfterSeconds) {
         Scratch s = SCRATCH.get();
         ByteBuf body = s.body.clear();
         body.writeDecimal(status).write(' ').writeLatin1(HttpStatus.reasonPhrase(status));
@@ -230,6 +249,7 @@ final class ResponseWriter {
         out.crlf();
         out.write(body.array(), 0, body.length());
         conn.write(out.array(), 0, out.length());
+        return out.length();
     }
 
     private static void writeHead(ByteBuf out, HttpResponse res, byte[] serverLine, long nowNanos) {

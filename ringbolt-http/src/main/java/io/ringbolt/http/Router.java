@@ -1,7 +1,11 @@
 package io.ringbolt.http;
 
+import io.ringbolt.http.json.JsonMapper;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,12 +20,20 @@ import java.util.regex.Pattern;
  * router.get("/static/*", files);                    // * is the rest of the path
  * router.regex("GET", "/v(?<major>[0-9]+)/.*", versioned);
  * router.post("/reports", slowReport).blocking();    // runs on a virtual thread
+ * router.exception(NoSuchElementException.class, (req, res, e) -> res.status(404));
+ * router.onComplete((req, status, bytes, ns) -> accessLog.add(req, status, bytes, ns));
  * }</pre>
  *
  * Patterns match the percent-decoded path segment by segment; a literal segment beats a
  * parameter, which beats a wildcard, with backtracking. Unknown paths get 404 (see
  * {@link #notFound}), known paths with another method 405 with {@code Allow}, OPTIONS on a
  * known path 204 with {@code Allow}, and a method no route uses 501. Not thread-safe; configure, then hand to the server.
+ *
+ * <p>Exceptions are answered inside the middleware chain, where they are thrown: by the
+ * {@link #exception} handler of the most specific registered type, else by the
+ * {@link #onError error handler}. Middleware around the failing code keeps the fields it set
+ * before calling {@code next} and, after {@code next} returns, sees the status that will be
+ * sent, as it does for 404 and 405.
  */
 public final class Router {
     private final List<Route> routes = new ArrayList<>();
@@ -31,6 +43,11 @@ public final class Router {
     private HttpHandler notFound = (req, res) -> res.status(HttpStatus.NOT_FOUND)
             .contentType(ContentType.TEXT_PLAIN).send("Not Found\n");
     private ErrorHandler errorHandler = ErrorHandler.DEFAULT;
+    private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
+    private final List<CompletionListener> completionListeners = new ArrayList<>();
+    private JsonMapper jsonMapper;
+    /** Set by {@link #compile()}: the exception handling every chain of that compilation uses. */
+    private ExceptionDispatch dispatch;
 
     /** An empty router: every path is 404 until routes are added. */
     public Router() {
@@ -130,12 +147,45 @@ public final class Router {
         return this;
     }
 
-    ErrorHandler errorHandler() {
-        return errorHandler;
+    /**
+     * Answers exceptions of {@code type} (and its subclasses, unless a more specific type has its
+     * own handler) with {@code handler}, inside the middleware chain. Registering a type again
+     * replaces its handler. An {@link HttpException} is matched only by {@code HttpException} or
+     * its subclasses, never by a broader type such as {@code RuntimeException}: it carries its
+     * own status. Mapped exceptions are expected: logged at DEBUG without a stack trace.
+     */
+    public <T extends Throwable> Router exception(Class<T> type, ExceptionHandler<? super T> handler) {
+        exceptionHandlers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Adds a listener told of every finished response (see {@link CompletionListener}). Called in registration order. */
+    public Router onComplete(CompletionListener listener) {
+        completionListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Sets the mapper behind {@link HttpResponse#json} and {@link HttpRequest#bodyAs}. */
+    public Router json(JsonMapper mapper) {
+        this.jsonMapper = Objects.requireNonNull(mapper, "mapper");
+        return this;
+    }
+
+    ExceptionDispatch exceptionDispatch() {
+        return dispatch;
+    }
+
+    CompletionListener[] completionListeners() {
+        return completionListeners.toArray(new CompletionListener[0]);
+    }
+
+    JsonMapper jsonMapper() {
+        return jsonMapper;
     }
 
     /** Composes every chain and builds the matching structure. */
     RouteTable compile() {
+        dispatch = new ExceptionDispatch(exceptionHandlers, errorHandler);
         for (Route r : routes) {
             List<Middleware> chain = new ArrayList<>(global);
             if (r.pattern != null) {
@@ -146,7 +196,7 @@ public final class Router {
                 }
             }
             chain.addAll(r.middleware);
-            r.chain = wrap(chain, r.handler);
+            r.chain = wrap(chain, r.handler, dispatch);
         }
         Route notFoundRoute = internal(notFound);
         Route notAllowed = internal((req, res) -> res.status(HttpStatus.METHOD_NOT_ALLOWED)
@@ -159,14 +209,15 @@ public final class Router {
 
     private Route internal(HttpHandler handler) {
         Route r = new Route("*", "/", null, handler);
-        r.chain = wrap(global, handler);
+        r.chain = wrap(global, handler, dispatch);
         return r;
     }
 
-    private static HttpHandler wrap(List<Middleware> chain, HttpHandler handler) {
-        HttpHandler h = handler;
+    /** The handler inside {@code chain}, with a guard around the handler and around each middleware. */
+    private static HttpHandler wrap(List<Middleware> chain, HttpHandler handler, ExceptionDispatch dispatch) {
+        HttpHandler h = dispatch.guard(handler);
         for (int i = chain.size() - 1; i >= 0; i--) {
-            h = chain.get(i).around(h);
+            h = dispatch.guard(chain.get(i).around(h));
         }
         return h;
     }

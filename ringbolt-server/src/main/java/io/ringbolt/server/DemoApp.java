@@ -10,8 +10,14 @@ import io.ringbolt.http.HttpStatus;
 import io.ringbolt.http.Router;
 import io.ringbolt.http.codec.ByteBuf;
 import io.ringbolt.http.files.StaticFiles;
+import io.ringbolt.http.websocket.WebSocket;
+import io.ringbolt.http.websocket.WebSocketHandler;
+import io.ringbolt.http.websocket.WebSocketOptions;
+import io.ringbolt.http.websocket.WebSocketUpgrade;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * The demo and benchmark endpoints of {@code ./ringbolt serve}: the Go seed's API
  * ({@code /}, {@code /ping}, {@code /echo}), TechEmpower's {@code /plaintext} and {@code /json},
  * and the HttpArena profiles ({@code /baseline11}, {@code /pipeline}, {@code /json/{count}},
- * {@code /upload}, {@code /static/...}, {@code /delay/{ms}}). Every answer goes through the
+ * {@code /upload}, {@code /static/...}, {@code /delay/{ms}}), and WebSocket: {@code /ws} echoes
+ * every message (HttpArena's echo-ws), {@code /chat} is a broadcast chat room whose page is
+ * {@code /chat.html}. Every answer goes through the
  * router and the normal response path; dynamic bodies are produced per request.
  *
  * <p>Handlers run on reactor threads and share one {@link JsonWriter} per thread; the bytes
@@ -59,11 +67,39 @@ final class DemoApp {
         r.post("/upload", (req, res) -> sendNumber(res, req.bodyLength()))
                 .streamBody(BodySink.DISCARDING).maxBodyBytes(maxUploadBytes);
         r.get("/delay/{ms}", DemoApp::delay);
+        r.get("/ws", WebSocketUpgrade.of((req, protocol) -> ECHO));
+        ChatRoom room = new ChatRoom();
+        r.get("/chat", WebSocketUpgrade.of(WebSocketOptions.defaults().withLimits(ChatRoom.MAX_MESSAGE_BYTES,
+                ChatRoom.MAX_MESSAGE_BYTES), (req, protocol) -> room.join()));
+        byte[] chatPage = resource("chat.html");
+        r.get("/chat.html", (req, res) -> res.contentType(ContentType.TEXT_HTML).send(chatPage));
         Path statics = data.staticDirectory();
         if (statics != null) {
             r.get("/static/*", StaticFiles.of(statics));
         }
         return r;
+    }
+
+    /** Echoes every message back as it came, text as text and binary as binary. Stateless, so one for all. */
+    private static final WebSocketHandler ECHO = new WebSocketHandler() {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ws.sendText(text);
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.sendBinary(data);
+        }
+    };
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = DemoApp.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("resource=" + name + " (missing from the jar)");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /**

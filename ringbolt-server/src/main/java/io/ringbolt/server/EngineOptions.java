@@ -24,6 +24,10 @@ final class EngineOptions {
     @Option(names = "--accept-mode", description = "reuseport or acceptor (default: ${DEFAULT-VALUE}).", defaultValue = "reuseport")
     String acceptMode;
 
+    @Option(names = "--share-port", description = "Let other processes started with --share-port listen on the same port "
+            + "(SO_REUSEPORT), e.g. for a zero-downtime restart; without it, starting on a port another socket listens on fails.")
+    boolean sharePort;
+
     @Option(names = "--ring-entries", description = "io_uring submission queue entries per reactor (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int ringEntries;
 
@@ -59,6 +63,7 @@ final class EngineOptions {
                 .bind(host, port)
                 .backend(Backend.parse(backend))
                 .acceptMode(AcceptMode.parse(acceptMode))
+                .shareListenPort(sharePort)
                 .ringEntries(ringEntries)
                 .bufferSize(bufferSize)
                 .bufferCount(bufferCount)

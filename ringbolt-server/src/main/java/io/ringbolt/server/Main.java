@@ -19,10 +19,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** Entry point of {@code ./ringbolt serve|echo}. */
+/** Entry point of {@code ./ringbolt serve|echo|udp-echo}. */
 @Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
         description = "Ringbolt: a Java network engine on io_uring.",
-        subcommands = {Main.Serve.class, Main.Echo.class})
+        subcommands = {Main.Serve.class, Main.Echo.class, UdpEcho.class})
 public final class Main implements Callable<Integer> {
 
     /** Runs the command line and exits with its status. */
@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
                     + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
-                    + "/delay/{ms}. SIGINT/SIGTERM drain gracefully.")
+                    + "/delay/{ms}, WebSocket /ws (echo) and /chat (page: /chat.html). SIGINT/SIGTERM drain gracefully.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         EngineOptions options;

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 abstract class Http2IntegrationSuite {
     Engine engine;
+    final java.util.Queue<String> completed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     int port;
     int h2cOnlyPort;
     Path dir;
@@ -56,6 +57,18 @@ abstract class Http2IntegrationSuite {
             Thread.ofVirtual().start(() -> res.send("later"));
         });
         router.get("/big", (req, res) -> res.send(new byte[3 * 1024 * 1024 + 17]));
+        router.get("/boom", (req, res) -> {
+            throw new IllegalStateException("boom");
+        });
+        router.use((req, res, next) -> {
+            res.header("Access-Control-Allow-Origin", "*");
+            next.handle(req, res);
+        });
+        router.onComplete((req, status, bytes, ns) -> {
+            if (req.version() == io.ringbolt.http.HttpVersion.HTTP_2) {
+                completed.add(req.path() + " " + status);
+            }
+        });
         try (Socket probe = new Socket()) {
             probe.bind(new InetSocketAddress("127.0.0.1", 0));
             h2cOnlyPort = probe.getLocalPort();
@@ -115,6 +128,17 @@ abstract class Http2IntegrationSuite {
             assertThat(echoed.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
             assertThat(echoed.body()).isEqualTo(upload);
         }
+    }
+
+    /** Middleware headers survive on 404 and 500 answers, and the completion hook sees the final status, over HTTP/2 too. */
+    @Test
+    void middlewareHeadersAndCompletionStatusOnErrorAnswers() throws Exception {
+        completed.clear();
+        var missing = curl("-i", "http://127.0.0.1:" + port + "/missing");
+        assertThat(missing.stdout()).startsWith("HTTP/2 404").contains("access-control-allow-origin: *");
+        var boom = curl("-i", "http://127.0.0.1:" + port + "/boom");
+        assertThat(boom.stdout()).startsWith("HTTP/2 500").contains("access-control-allow-origin: *");
+        assertThat(completed).containsExactly("/missing 404", "/boom 500");
     }
 
     @Test

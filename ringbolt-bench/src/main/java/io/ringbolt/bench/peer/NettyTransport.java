@@ -2,6 +2,10 @@ package io.ringbolt.bench.peer;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -68,6 +72,15 @@ enum NettyTransport {
             case NIO -> NioSocketChannel.class;
             case EPOLL -> EpollSocketChannel.class;
             case IO_URING -> IoUringSocketChannel.class;
+        };
+    }
+
+    /** The UDP channel class, for the UDP echo peer. */
+    Class<? extends DatagramChannel> datagramChannelClass() {
+        return switch (this) {
+            case NIO -> NioDatagramChannel.class;
+            case EPOLL -> EpollDatagramChannel.class;
+            case IO_URING -> IoUringDatagramChannel.class;
         };
     }
 

@@ -1,13 +1,21 @@
 package io.ringbolt.engine.nio;
 
+import io.ringbolt.engine.runtime.ListenSocketOps;
+import io.ringbolt.engine.runtime.Listeners;
+
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /** Opening and binding listening sockets; the only place listener options are chosen. */
-final class ListenSockets {
-    private ListenSockets() {
+final class ListenSockets implements ListenSocketOps<ServerSocketChannel> {
+    private final int backlog;
+
+    ListenSockets(int backlog) {
+        this.backlog = backlog;
     }
 
     /**
@@ -34,11 +42,10 @@ final class ListenSockets {
      * Opens a blocking listening socket bound to {@code address}. The JDK opens a dual-stack
      * socket where IPv6 is available, so binding {@code [::]} also accepts IPv4.
      *
-     * @param reusePort set SO_REUSEPORT before binding, so that every reactor can bind the same
-     *                  address and the kernel spreads connections over them
      * @throws IOException naming the address when opening or binding fails; nothing stays open
      */
-    static ServerSocketChannel bind(InetSocketAddress address, int backlog, boolean reusePort) throws IOException {
+    @Override
+    public ServerSocketChannel open(InetSocketAddress address, boolean reusePort) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             // Lets a restarted server bind while old connections of the port sit in TIME_WAIT.
@@ -48,21 +55,39 @@ final class ListenSockets {
             }
             ch.bind(address, backlog);
             return ch;
+        } catch (BindException e) {
+            closeQuietly(ch);
+            BindException named = new BindException("listen on " + Listeners.describe(address) + " failed: " + e.getMessage());
+            named.initCause(e);
+            throw named;
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
-            throw new IOException("listen on " + describe(address) + " failed: " + e.getMessage(), e);
+            throw new IOException("listen on " + Listeners.describe(address) + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** The address a listener is bound to, with the real port. */
-    static InetSocketAddress localAddress(ServerSocketChannel ch) throws IOException {
+    @Override
+    public boolean isInUse(InetSocketAddress address) throws IOException {
+        // A TCP socket bound but not listening: SocketChannel, opened dual-stack like the listeners.
+        try (SocketChannel probe = SocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(address);
+            return false;
+        } catch (BindException e) {
+            return true;
+        } catch (IOException e) {
+            throw new IOException("checking whether " + Listeners.describe(address) + " is in use failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress(ServerSocketChannel ch, InetSocketAddress requested) throws IOException {
         return (InetSocketAddress) ch.getLocalAddress();
     }
 
-    /** {@code host:port}, with brackets around IPv6 literals. */
-    static String describe(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    @Override
+    public void close(ServerSocketChannel ch) {
+        closeQuietly(ch);
     }
 
     /** Closes {@code ch}, ignoring errors (used on paths that already fail or tear down). */

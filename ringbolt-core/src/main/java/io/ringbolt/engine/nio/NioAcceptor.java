@@ -1,6 +1,7 @@
 package io.ringbolt.engine.nio;
 
-import io.ringbolt.engine.RateLimitedLog;
+import io.ringbolt.engine.runtime.AcceptFailures;
+import io.ringbolt.engine.runtime.Acceptor;
 
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
@@ -10,24 +11,25 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * ACCEPTOR mode: one platform thread ({@code <prefix>-acceptor}) accepts on every listening
  * socket and hands the sockets round-robin to the reactors through {@link NioReactor#execute},
  * which is the reactors' only door for cross-thread work. Owns and closes the listeners.
  */
-final class NioAcceptor {
+final class NioAcceptor implements Acceptor {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
-    private static final long ACCEPT_BACKOFF_MS = 100;
     private static final long JOIN_TIMEOUT_MS = 10_000;
-    /** Accept failures keyed by {@link NioListener#acceptFailureKey}: EMFILE comes back after every pause. */
-    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private final List<ServerSocketChannel> listeners;
     private final List<NioReactor> reactors;
     private final Selector selector;
     private final Thread thread;
     private volatile boolean stopping;
+    private final Consumer<SocketChannel> handOff = this::handOff;
+    private final BooleanSupplier isStopping = () -> this.stopping;
     private int next;
 
     /** Registers the listeners with a new selector; the thread starts with {@link #start()}. */
@@ -73,22 +75,16 @@ final class NioAcceptor {
     }
 
     private void onAcceptable(SelectionKey key) {
-        ServerSocketChannel listener = (ServerSocketChannel) key.attachment();
-        for (int i = 0; i < NioListener.MAX_ACCEPTS_PER_EVENT && !stopping; i++) {
-            SocketChannel ch;
-            try {
-                ch = listener.accept();
-            } catch (IOException e) {
-                backOff(e);
-                return;
-            }
-            if (ch == null) {
-                return;
-            }
-            NioReactor r = reactors.get(next);
-            next = next + 1 == reactors.size() ? 0 : next + 1;
-            r.execute(() -> r.adopt(ch));
+        IOException failure = NioListener.acceptReady((ServerSocketChannel) key.attachment(), handOff, isStopping);
+        if (failure != null) {
+            backOff(failure);
         }
+    }
+
+    private void handOff(SocketChannel ch) {
+        NioReactor r = reactors.get(next);
+        next = next + 1 == reactors.size() ? 0 : next + 1;
+        r.execute(() -> r.adopt(ch));
     }
 
     private void backOff(IOException e) {
@@ -97,13 +93,10 @@ final class NioAcceptor {
         }
         // Typically EMFILE: the listener stays ready, so retrying at once would spin. This
         // thread serves nothing else, so pausing it is the simplest correct reaction.
-        int warningKey = NioListener.acceptFailureKey(e);
-        if (ACCEPT_WARNINGS.isDue(warningKey)) {
-            ACCEPT_WARNINGS.log(warningKey, thread.getName() + ": accept failed; pausing "
-                    + ACCEPT_BACKOFF_MS + " ms: " + e);
-        }
+        NioListener.ACCEPT_FAILURES.report(AcceptFailures.keyOf(e), thread.getName(), e.toString(),
+                AcceptFailures.isOutOfFds(e), true);
         try {
-            TimeUnit.MILLISECONDS.sleep(ACCEPT_BACKOFF_MS);
+            TimeUnit.NANOSECONDS.sleep(NioListener.ACCEPT_FAILURES.pauseNs());
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             stopping = true;
@@ -115,7 +108,8 @@ final class NioAcceptor {
      * task is queued on its reactor before this returns, so a reactor stopped afterwards runs
      * (and refuses or serves) all of them: no accepted socket is left unowned.
      */
-    void stop() throws InterruptedException {
+    @Override
+    public void stop() throws InterruptedException {
         stopping = true;
         if (thread.getState() == Thread.State.NEW) {
             run(); // never started: with stopping set this only releases listeners and selector

@@ -4,6 +4,7 @@ import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.runtime.AbstractConnection;
 import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.engine.runtime.ConnectErrors;
+import io.ringbolt.engine.runtime.UnexpectedErrors;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,6 +78,19 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
 
     @Override
     public void onReady(int readyOps) {
+        try {
+            dispatchReady(readyOps);
+        } catch (RuntimeException e) {
+            // Handler exceptions are caught where handlers are called; this is the backend's
+            // own fault on this connection (e.g. a cancelled key): it closes, the reactor runs on.
+            UnexpectedErrors.shared().report(this, "readiness", e.getClass().getSimpleName(), e);
+            if (!isClosed()) {
+                onFailed(CloseReason.ERROR);
+            }
+        }
+    }
+
+    private void dispatchReady(int readyOps) {
         if (isConnecting()) {
             if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
                 finishConnect();
@@ -117,7 +131,7 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
                 }
             }
         } catch (IOException e) {
-            onFailed(reasonOf(e));
+            onIoFailed("recv", e);
         }
     }
 
@@ -157,7 +171,7 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
                 }
             }
         } catch (IOException e) {
-            onFailed(reasonOf(e));
+            onIoFailed("send", e);
         } finally {
             sending = false;
         }
@@ -243,6 +257,15 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Closes after a failed read or write; what the peer did not cause is reported as unexpected. */
+    private void onIoFailed(String operation, IOException e) {
+        CloseReason reason = reasonOf(e);
+        if (reason == CloseReason.ERROR) {
+            UnexpectedErrors.shared().report(this, operation, ConnectErrors.errnoNameOf(e), e);
+        }
+        onFailed(reason);
     }
 
     /** ECONNRESET and EPIPE are the peer's doing; anything else is an error. */

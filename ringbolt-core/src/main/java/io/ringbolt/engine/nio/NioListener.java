@@ -1,39 +1,40 @@
 package io.ringbolt.engine.nio;
 
-import io.ringbolt.engine.RateLimitedLog;
+import io.ringbolt.engine.runtime.AcceptFailures;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A reactor's own listening socket in REUSEPORT mode: accepts on the reactor thread and adopts
  * each socket into the same reactor. Reactor thread only.
  */
 final class NioListener implements NioSelectable {
-    private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     /** Accepts per readiness event, so that a connection storm cannot starve the loop. */
     static final int MAX_ACCEPTS_PER_EVENT = 64;
-    /** Pause after an accept error such as EMFILE, which would otherwise be reported at once again. */
-    private static final long ACCEPT_BACKOFF_MS = 100;
     /**
-     * Accept failures of all reactors, keyed by {@link #acceptFailureKey}: EMFILE is
-     * process-wide and comes back after every pause, on every reactor.
+     * Accept failures of all reactors and of the acceptor thread, keyed by
+     * {@link AcceptFailures#keyOf}: EMFILE is process-wide and comes back after every 100 ms pause.
      */
-    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
+    static final AcceptFailures ACCEPT_FAILURES = new AcceptFailures(100);
 
     private final NioReactor reactor;
     private final ServerSocketChannel channel;
+    private final Consumer<SocketChannel> adopt;
+    private final BooleanSupplier isClosed = () -> this.closed;
     private SelectionKey key;
     private boolean closed;
 
     NioListener(NioReactor reactor, ServerSocketChannel channel) {
         this.reactor = reactor;
         this.channel = channel;
+        this.adopt = reactor::adopt;
     }
 
     void register(Selector selector) throws IOException {
@@ -43,19 +44,32 @@ final class NioListener implements NioSelectable {
 
     @Override
     public void onReady(int readyOps) {
-        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !closed; i++) {
+        IOException failure = acceptReady(channel, adopt, isClosed);
+        if (failure != null) {
+            onAcceptFailed(failure);
+        }
+    }
+
+    /**
+     * Accepts up to {@link #MAX_ACCEPTS_PER_EVENT} sockets from a ready non-blocking listener and
+     * hands each to {@code sink}, until none is pending or {@code stopped} says so.
+     *
+     * @return the exception accept threw, or null
+     */
+    static IOException acceptReady(ServerSocketChannel listener, Consumer<SocketChannel> sink, BooleanSupplier stopped) {
+        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !stopped.getAsBoolean(); i++) {
             SocketChannel ch;
             try {
-                ch = channel.accept();
+                ch = listener.accept();
             } catch (IOException e) {
-                onAcceptFailed(e);
-                return;
+                return e;
             }
             if (ch == null) {
-                return;
+                return null;
             }
-            reactor.adopt(ch);
+            sink.accept(ch);
         }
+        return null;
     }
 
     private void onAcceptFailed(IOException e) {
@@ -64,25 +78,14 @@ final class NioListener implements NioSelectable {
         }
         // Level-triggered: while the cause lasts (typically EMFILE) the selector would report
         // the listener ready on every iteration, so stop watching it for a moment.
-        int warningKey = acceptFailureKey(e);
-        if (ACCEPT_WARNINGS.isDue(warningKey)) {
-            ACCEPT_WARNINGS.log(warningKey, reactor.threadName() + ": accept on " + channel
-                    + " failed; pausing accepts for " + ACCEPT_BACKOFF_MS + " ms: " + e);
-        }
+        ACCEPT_FAILURES.report(AcceptFailures.keyOf(e), reactor.threadName() + " (" + channel + ")", e.toString(),
+                AcceptFailures.isOutOfFds(e), true);
         key.interestOps(0);
-        reactor.schedule(ACCEPT_BACKOFF_MS, TimeUnit.MILLISECONDS, () -> {
+        reactor.schedule(ACCEPT_FAILURES.pauseNs(), TimeUnit.NANOSECONDS, () -> {
             if (!closed && key.isValid()) {
                 key.interestOps(SelectionKey.OP_ACCEPT);
             }
         });
-    }
-
-    /**
-     * The rate-limit key of an accept failure: NIO gives no errno, but the JDK's message names
-     * it ("Too many open files"), so equal messages are the same warning.
-     */
-    static int acceptFailureKey(IOException e) {
-        return Objects.hashCode(e.getMessage());
     }
 
     /** Stops listening; the port is released once the selector drops the key. Idempotent. */

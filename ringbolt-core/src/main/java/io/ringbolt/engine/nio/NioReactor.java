@@ -6,6 +6,9 @@ import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
 import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.engine.runtime.ConnectErrors;
+import io.ringbolt.engine.DatagramReactor;
+import io.ringbolt.engine.DatagramSpec;
+import io.ringbolt.engine.DatagramSocket;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -29,12 +32,13 @@ import java.util.function.Consumer;
  * connection of the reactor reads into (handlers see the bytes in place; what they keep is
  * copied aside by {@link io.ringbolt.engine.runtime.AbstractConnection}).
  */
-final class NioReactor extends AbstractReactor {
+final class NioReactor extends AbstractReactor implements DatagramReactor {
     /** Chunks one gathering write may cover (16 KiB chunks: 1 MiB per write call). */
     private static final int MAX_GATHER_BUFFERS = 64;
 
     private final List<ServerSocketChannel> listenChannels;
     private final List<NioListener> listeners = new ArrayList<>();
+    private final List<NioDatagramSocket> datagramSockets = new ArrayList<>();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final ByteBuffer[] gatherBuffers = new ByteBuffer[MAX_GATHER_BUFFERS];
     /**
@@ -106,6 +110,27 @@ final class NioReactor extends AbstractReactor {
         for (NioListener l : listeners) {
             l.close();
         }
+        closeDatagramSockets();
+    }
+
+    private void closeDatagramSockets() {
+        for (NioDatagramSocket s : List.copyOf(datagramSockets)) {
+            s.closeOnReactor();
+        }
+    }
+
+    @Override
+    public DatagramSocket openDatagram(DatagramSpec spec) throws IOException {
+        if (isDraining()) {
+            throw new IOException("udp " + spec.local() + ": the engine is stopping");
+        }
+        NioDatagramSocket s = new NioDatagramSocket(this, spec, selector);
+        datagramSockets.add(s);
+        return s;
+    }
+
+    void removeDatagram(NioDatagramSocket s) {
+        datagramSockets.remove(s);
     }
 
     @Override
@@ -119,6 +144,7 @@ final class NioReactor extends AbstractReactor {
         for (NioListener l : listeners) {
             l.close();
         }
+        closeDatagramSockets();
         for (ServerSocketChannel ch : listenChannels) {
             ListenSockets.closeQuietly(ch); // those never registered when onStart failed early
         }

@@ -4,11 +4,12 @@ import io.ringbolt.engine.AcceptMode;
 import io.ringbolt.engine.Backend;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
+import io.ringbolt.engine.Transport;
+import io.ringbolt.engine.TransportServer;
+import io.ringbolt.engine.runtime.Listeners;
+import io.ringbolt.engine.runtime.ReactorServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
@@ -53,65 +54,30 @@ public final class NioTransport implements Transport {
             }
         }
         int reactorCount = config.reactorCount();
-        List<ServerSocketChannel> opened = new ArrayList<>();
-        List<List<ServerSocketChannel>> perReactor = new ArrayList<>();
-        for (int i = 0; i < reactorCount; i++) {
-            perReactor.add(new ArrayList<>());
-        }
-        List<ServerSocketChannel> acceptorListeners = new ArrayList<>();
-        List<InetSocketAddress> bound = new ArrayList<>();
+        ListenSockets sockets = new ListenSockets(config.backlog());
+        Listeners<ServerSocketChannel> listeners = Listeners.open(sockets, config.bindAddresses(), mode, reactorCount,
+                config.shareListenPort());
         List<NioReactor> started = new ArrayList<>();
         try {
-            for (InetSocketAddress address : config.bindAddresses()) {
-                if (mode == AcceptMode.REUSEPORT) {
-                    bindReusePort(address, config, opened, perReactor, bound);
-                } else {
-                    ServerSocketChannel ch = ListenSockets.bind(address, config.backlog(), false);
-                    opened.add(ch);
-                    acceptorListeners.add(ch);
-                    bound.add(ListenSockets.localAddress(ch));
-                }
-            }
             List<NioReactor> reactors = new ArrayList<>(reactorCount);
             for (int i = 0; i < reactorCount; i++) {
-                reactors.add(new NioReactor(config, i, handlerFactory, perReactor.get(i)));
+                reactors.add(new NioReactor(config, i, handlerFactory, listeners.perReactor().get(i)));
             }
             for (NioReactor r : reactors) {
                 startReactor(r);
                 started.add(r);
             }
             NioAcceptor acceptor = null;
-            if (!acceptorListeners.isEmpty()) {
-                acceptor = new NioAcceptor(config.threadNamePrefix(), acceptorListeners, reactors);
+            if (!listeners.acceptor().isEmpty()) {
+                acceptor = new NioAcceptor(config.threadNamePrefix(), listeners.acceptor(), reactors);
                 acceptor.start();
             }
-            return new NioServer(reactors, acceptor, bound);
+            return new ReactorServer(reactors, acceptor, listeners.bound());
         } catch (IOException | RuntimeException e) {
-            NioServer.stopReactors(started, 0, false);
-            for (ServerSocketChannel ch : opened) {
-                ListenSockets.closeQuietly(ch);
-            }
+            ReactorServer.stopReactors(started, 0, false);
+            listeners.perReactor().forEach(l -> l.forEach(sockets::close));
+            listeners.acceptor().forEach(sockets::close);
             throw e;
-        }
-    }
-
-    /**
-     * Binds one SO_REUSEPORT socket per reactor to {@code address}. With port 0 the first bind
-     * picks a free port and the others join it, so the reactors form one kernel group.
-     */
-    private static void bindReusePort(InetSocketAddress address, EngineConfig config, List<ServerSocketChannel> opened,
-                                      List<List<ServerSocketChannel>> perReactor, List<InetSocketAddress> bound)
-            throws IOException {
-        ServerSocketChannel first = ListenSockets.bind(address, config.backlog(), true);
-        opened.add(first);
-        perReactor.get(0).add(first);
-        InetSocketAddress actual = ListenSockets.localAddress(first);
-        bound.add(actual);
-        InetSocketAddress same = new InetSocketAddress(address.getAddress(), actual.getPort());
-        for (int i = 1; i < perReactor.size(); i++) {
-            ServerSocketChannel ch = ListenSockets.bind(same, config.backlog(), true);
-            opened.add(ch);
-            perReactor.get(i).add(ch);
         }
     }
 

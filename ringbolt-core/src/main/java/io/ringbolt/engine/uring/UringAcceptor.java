@@ -1,7 +1,8 @@
 package io.ringbolt.engine.uring;
 
 import io.ringbolt.buffer.NativeRegion;
-import io.ringbolt.engine.RateLimitedLog;
+import io.ringbolt.engine.runtime.AcceptFailures;
+import io.ringbolt.engine.runtime.Acceptor;
 import io.ringbolt.uring.CompletionQueue;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUring;
@@ -20,12 +21,14 @@ import java.util.concurrent.TimeUnit;
  * {@link UringReactor#execute} (the reactor's many-to-one queue plus wakeup). Stopped through an
  * eventfd read armed on its ring.
  */
-final class UringAcceptor implements CompletionQueue.CqeHandler {
+final class UringAcceptor implements CompletionQueue.CqeHandler, Acceptor {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine");
     private static final long WAKE_UD = UserData.encode(UserData.OP_WAKEUP, 0, 0);
-    private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** Accept failures keyed by errno: EMFILE lasts and is retried every {@link #ACCEPT_BACKOFF_NS}. */
-    private static final RateLimitedLog ACCEPT_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
+    /**
+     * Accept failures of the acceptor and of all reactors, keyed by errno: EMFILE is process-wide
+     * and retried every 10 ms per listener, so unlimited it would log 100 lines a second per reactor.
+     */
+    static final AcceptFailures ACCEPT_FAILURES = new AcceptFailures(10);
 
     private final int[] listenerFds;
     private final List<UringReactor> reactors;
@@ -59,7 +62,8 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
         }
     }
 
-    void stop() throws InterruptedException {
+    @Override
+    public void stop() throws InterruptedException {
         stopRequested = true;
         int efd = wakeFd;
         if (efd >= 0) {
@@ -163,10 +167,9 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
                         int fd = res;
                         r.execute(() -> r.adopt(fd));
                     }
-                } else if (res != -Errno.ECANCELED && ACCEPT_WARNINGS.isDue(res)) {
+                } else if (res != -Errno.ECANCELED) {
                     boolean outOfFds = res == -Errno.EMFILE || res == -Errno.ENFILE;
-                    ACCEPT_WARNINGS.log(res, thread.getName() + ": accept failed with " + Errno.name(res)
-                            + (outOfFds ? " (raise the fd limit: ulimit -n); retrying every 10 ms" : ""));
+                    ACCEPT_FAILURES.report(res, thread.getName(), Errno.name(res), outOfFds, outOfFds);
                 }
                 if ((flags & IoUring.IORING_CQE_F_MORE) == 0) {
                     armed--;
@@ -176,7 +179,7 @@ final class UringAcceptor implements CompletionQueue.CqeHandler {
                     } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
                         // Out of fds: re-arming at once would spin; retry after a pause.
                         rearmPending[listener] = true;
-                        rearmAtNs = System.nanoTime() + ACCEPT_BACKOFF_NS;
+                        rearmAtNs = System.nanoTime() + ACCEPT_FAILURES.pauseNs();
                     } else {
                         arm(listener);
                     }

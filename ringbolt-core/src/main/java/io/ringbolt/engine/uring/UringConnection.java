@@ -21,7 +21,7 @@ import java.net.InetSocketAddress;
  * its in-flight operations so its slot is reused only after the last completion arrived.
  * Reactor thread only.
  */
-final class UringConnection extends AbstractConnection {
+final class UringConnection extends AbstractConnection implements CompletionTarget {
     /** iovecs per SENDMSG; the msghdr and iovecs share one 1 KiB chunk. */
     static final int MAX_IOVECS = 60;
     private static final int MSGHDR_BYTES = 64;
@@ -80,6 +80,33 @@ final class UringConnection extends AbstractConnection {
 
     int generation() {
         return generation;
+    }
+
+    @Override
+    public void onCompletion(int op, int res, int flags) {
+        switch (op) {
+            case UserData.OP_RECV -> onRecvCqe(res, flags);
+            case UserData.OP_SEND -> onSendCqe(res);
+            case UserData.OP_CONNECT -> onConnectCqe(res);
+            case UserData.OP_CONNECT_TIMEOUT -> onConnectTimeoutCqe();
+            case UserData.OP_CANCEL, UserData.OP_CLOSE -> onCancelOrCloseCqe();
+            default -> {
+                // Not an op this connection submits: its bookkeeping can no longer be trusted.
+                owner.reportUnexpected(op, res, "completion op=" + op + " res=" + res + " on " + this, null);
+                onDispatchFailure(op, res);
+            }
+        }
+    }
+
+    @Override
+    public void onDispatchFailure(int op, int res) {
+        try {
+            if (!isClosed()) {
+                onFailed(CloseReason.ERROR);
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("io.ringbolt.engine").log(System.Logger.Level.DEBUG, "closing " + this + " after a failed completion", e);
+        }
     }
 
     /** Opens the handler side and arms the first recv. */
@@ -198,7 +225,15 @@ final class UringConnection extends AbstractConnection {
         } else if (res != -Errno.ECANCELED) {
             more = false;
             recvEnded();
-            onFailed(res == -Errno.ECONNRESET || res == -Errno.EPIPE ? CloseReason.RESET : CloseReason.ERROR);
+            boolean reset = res == -Errno.ECONNRESET || res == -Errno.EPIPE;
+            if (!reset && res != -Errno.ETIMEDOUT && res != -Errno.EHOSTUNREACH && res != -Errno.ENETUNREACH) {
+                owner.reportUnexpected(UserData.OP_RECV, res, "recv result on " + this, null);
+            }
+            onFailed(reset ? CloseReason.RESET : CloseReason.ERROR);
+        }
+        if (res <= 0 && (flags & IoUring.IORING_CQE_F_BUFFER) != 0) {
+            // A buffer came back with no data in it: return it rather than lose it.
+            owner.returnBuffer(flags);
         }
         if (!more) {
             recvEnded();
@@ -278,7 +313,11 @@ final class UringConnection extends AbstractConnection {
                 onSendCompleted(res);
             }
         } else if (res != -Errno.ECANCELED && !isClosed()) {
-            onFailed(res == -Errno.EPIPE || res == -Errno.ECONNRESET ? CloseReason.RESET : CloseReason.ERROR);
+            boolean reset = res == -Errno.EPIPE || res == -Errno.ECONNRESET;
+            if (!reset && res != -Errno.ETIMEDOUT && res != -Errno.ENOBUFS && res != -Errno.EHOSTUNREACH) {
+                owner.reportUnexpected(UserData.OP_SEND, res, "send result on " + this, null);
+            }
+            onFailed(reset ? CloseReason.RESET : CloseReason.ERROR);
         }
         maybeRelease();
     }

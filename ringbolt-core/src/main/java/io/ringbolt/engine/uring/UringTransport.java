@@ -4,8 +4,10 @@ import io.ringbolt.engine.AcceptMode;
 import io.ringbolt.engine.Backend;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
-import io.ringbolt.engine.runtime.Transport;
-import io.ringbolt.engine.runtime.TransportServer;
+import io.ringbolt.engine.Transport;
+import io.ringbolt.engine.TransportServer;
+import io.ringbolt.engine.runtime.Listeners;
+import io.ringbolt.engine.runtime.ReactorServer;
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.uring.Errno;
 import io.ringbolt.uring.IoUringException;
@@ -13,7 +15,6 @@ import io.ringbolt.uring.IoUringProbe;
 import io.ringbolt.uring.LinuxSocket;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,51 +56,15 @@ public final class UringTransport implements Transport {
     @Override
     public TransportServer start(EngineConfig config, HandlerFactory handlerFactory) throws IOException {
         int reactorCount = config.reactorCount();
-        List<InetSocketAddress> requested = config.bindAddresses();
-        List<InetSocketAddress> bound = new ArrayList<>();
-        List<Integer> opened = new ArrayList<>();
-        int[][] perReactor = new int[reactorCount][];
-        int[] acceptorFds = new int[0];
-        try {
-            if (config.acceptMode() == AcceptMode.REUSEPORT) {
-                for (int r = 0; r < reactorCount; r++) {
-                    perReactor[r] = new int[requested.size()];
-                }
-                for (int a = 0; a < requested.size(); a++) {
-                    InetSocketAddress want = requested.get(a);
-                    for (int r = 0; r < reactorCount; r++) {
-                        int fd = ListenSockets.open(want, config.backlog(), true, config.tcpNoDelay());
-                        opened.add(fd);
-                        perReactor[r][a] = fd;
-                        if (r == 0) {
-                            // Port 0: every reactor's listener must share the port the first one got.
-                            InetSocketAddress actual = ListenSockets.boundAddress(fd, want);
-                            bound.add(actual);
-                            want = new InetSocketAddress(want.getAddress(), actual.getPort());
-                        }
-                    }
-                }
-            } else {
-                acceptorFds = new int[requested.size()];
-                for (int a = 0; a < requested.size(); a++) {
-                    int fd = ListenSockets.open(requested.get(a), config.backlog(), false, config.tcpNoDelay());
-                    opened.add(fd);
-                    acceptorFds[a] = fd;
-                    bound.add(ListenSockets.boundAddress(fd, requested.get(a)));
-                }
-                for (int r = 0; r < reactorCount; r++) {
-                    perReactor[r] = new int[0];
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            opened.forEach(LinuxSocket::close);
-            throw e;
-        }
+        ListenSockets sockets = new ListenSockets(config.backlog(), config.tcpNoDelay());
+        Listeners<Integer> listeners = Listeners.open(sockets, config.bindAddresses(), config.acceptMode(), reactorCount,
+                config.shareListenPort());
+        int[] acceptorFds = fds(listeners.acceptor());
         List<UringReactor> reactors = new ArrayList<>();
         UringAcceptor acceptor = null;
         try {
             for (int r = 0; r < reactorCount; r++) {
-                UringReactor reactor = new UringReactor(config, r, handlerFactory, perReactor[r]);
+                UringReactor reactor = new UringReactor(config, r, handlerFactory, fds(listeners.perReactor().get(r)));
                 reactors.add(reactor);
                 reactor.start();
             }
@@ -108,8 +73,7 @@ public final class UringTransport implements Transport {
                 acceptor.start();
             }
         } catch (Exception e) {
-            UringServer partial = new UringServer(List.copyOf(reactors), null, bound);
-            partial.stop(java.time.Duration.ZERO);
+            ReactorServer.stopReactors(reactors, 0, false);
             if (acceptor == null) {
                 for (int fd : acceptorFds) {
                     LinuxSocket.close(fd);
@@ -123,6 +87,10 @@ public final class UringTransport implements Transport {
             }
             throw new IOException("io_uring backend failed to start: " + e.getMessage(), e);
         }
-        return new UringServer(List.copyOf(reactors), acceptor, bound);
+        return new ReactorServer(reactors, acceptor, listeners.bound());
+    }
+
+    private static int[] fds(List<Integer> listeners) {
+        return listeners.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -19,6 +19,11 @@ final class UserData {
     /** The IORING_OP_LINK_TIMEOUT linked to an OP_CONNECT. */
     static final int OP_CONNECT_TIMEOUT = 9;
 
+    /** The multishot IORING_OP_RECVMSG of a datagram socket. */
+    static final int OP_DGRAM_RECV = 10;
+    /** One IORING_OP_SENDMSG of a datagram socket (its user_data names the send slot). */
+    static final int OP_DGRAM_SEND = 11;
+
     private static final int GENERATION_MASK = 0xFF_FFFF;
 
     private UserData() {

@@ -286,4 +286,57 @@ class UringCompletionFaultIntegrationTest {
         handler.awaitClose(WAIT);
         assertNothingLeaked();
     }
+
+    @Test
+    void anUnexpectedErrnoClosesOnlyItsConnectionAndIsCounted() throws Exception {
+        Collector other = new Collector();
+        Connection bystander = client.connect(target(), other, WAIT).get(10, TimeUnit.SECONDS);
+        long unexpectedBefore = Await.onReactor(reactor, reactor::unexpectedCount);
+        inject(once(UserData.OP_SEND, res -> -Errno.EINVAL));
+        Collector handler = new Collector();
+        Connection c = client.connect(target(), handler, WAIT).get(10, TimeUnit.SECONDS);
+        c.write(new byte[10]);
+        assertThat(handler.awaitClose(WAIT)).isEqualTo(CloseReason.ERROR);
+        assertThat(Await.onReactor(reactor, reactor::unexpectedCount)).isEqualTo(unexpectedBefore + 1);
+        bystander.write("alive".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(other.awaitBytes(5, WAIT), StandardCharsets.US_ASCII)).isEqualTo("alive");
+        bystander.close();
+        other.awaitClose(WAIT);
+        assertNothingLeaked();
+    }
+
+    @Test
+    void aCompletionWithAnOpItsTargetNeverSubmitsClosesThatConnectionNotTheReactor() throws Exception {
+        Collector other = new Collector();
+        Connection bystander = client.connect(target(), other, WAIT).get(10, TimeUnit.SECONDS);
+        Collector handler = new Collector();
+        UringConnection victim = (UringConnection) client.connect(target(), handler, WAIT).get(10, TimeUnit.SECONDS);
+        Await.onReactor(reactor, () -> {
+            reactor.onCqe(UserData.encode(0x7F, victim.generation(), victim.slot()), 0, 0);
+            return null;
+        });
+        assertThat(handler.awaitClose(WAIT)).isEqualTo(CloseReason.ERROR);
+        bystander.write("alive".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(other.awaitBytes(5, WAIT), StandardCharsets.US_ASCII)).isEqualTo("alive");
+        bystander.close();
+        other.awaitClose(WAIT);
+        assertNothingLeaked();
+    }
+
+    @Test
+    void aStaleCompletionIsCountedNotFatal() throws Exception {
+        long before = Await.onReactor(reactor, reactor::staleCount);
+        Await.onReactor(reactor, () -> {
+            reactor.onCqe(UserData.encode(UserData.OP_SEND, 12345, 1_000_000), -Errno.EINVAL, 0);
+            return null;
+        });
+        assertThat(Await.onReactor(reactor, reactor::staleCount)).isEqualTo(before + 1);
+        Collector handler = new Collector();
+        Connection c = client.connect(target(), handler, WAIT).get(10, TimeUnit.SECONDS);
+        c.write("ok".getBytes(StandardCharsets.US_ASCII));
+        assertThat(handler.awaitBytes(2, WAIT)).hasSize(2);
+        c.close();
+        handler.awaitClose(WAIT);
+        assertNothingLeaked();
+    }
 }

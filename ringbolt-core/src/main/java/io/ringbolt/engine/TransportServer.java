@@ -1,17 +1,20 @@
-package io.ringbolt.engine.runtime;
+package io.ringbolt.engine;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
-/** A started transport: its reactors and bound addresses. */
+/** A started {@link Transport}: its reactors and bound addresses. Service-provider interface, like {@link Transport}. */
 public interface TransportServer {
 
     /** Bound addresses, with the real port when 0 was asked for. */
     List<InetSocketAddress> boundAddresses();
 
     /** Reactors in index order. */
-    List<? extends AbstractReactor> reactors();
+    List<? extends Reactor> reactors();
+
+    /** Counters summed over the reactors. Any thread. */
+    EngineStats stats();
 
     /**
      * Stops accepting, lets handlers finish for up to {@code grace}, closes what remains, and

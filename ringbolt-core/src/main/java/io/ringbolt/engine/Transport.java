@@ -1,12 +1,14 @@
-package io.ringbolt.engine.runtime;
-
-import io.ringbolt.engine.Backend;
-import io.ringbolt.engine.EngineConfig;
-import io.ringbolt.engine.HandlerFactory;
+package io.ringbolt.engine;
 
 import java.io.IOException;
 
-/** A backend's entry point: tells whether it can run, and starts reactors and listeners. */
+/**
+ * A backend's entry point: tells whether it can run, and starts reactors and listeners.
+ *
+ * <p>Service-provider interface between {@link Engine} and its built-in backends (io_uring,
+ * NIO), which the engine finds with {@link java.util.ServiceLoader} so that this package does
+ * not depend on them (DESIGN §1). Applications neither implement nor call it.
+ */
 public interface Transport {
 
     /** The backend this transport implements. */
