@@ -18,6 +18,10 @@
 #           scenario, with a canary's success rate, peak/after RSS and liveness; both backends
 #           (not part of the default run: `./ringbolt bench resilience`; options for
 #           resilience/run.sh go in RESILIENCE_ARGS, the server's heap in RINGBOLT_JAVA_OPTS)
+#   h2      HTTP/2 (h2c, prior knowledge) with h2load on /plaintext: 64 connections x 1 stream
+#           and 8 connections x 100 concurrent streams; Ringbolt on both backends against
+#           Netty's Http2FrameCodec + multiplex handler on its three transports and nginx http2
+#           (not part of the default run: `./ringbolt bench h2`)
 #   connect outbound connects/s and client CPU per connect: Ringbolt's Engine.connect on
 #           io_uring/nio against Netty 4.2's Bootstrap on io_uring/epoll/nio, 1 and 64 connects
 #           in flight, against one fixed server (not part of the default run:
@@ -58,7 +62,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls|resilience|connect|udp) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -159,6 +163,7 @@ ensure_packages() {
   for p in "${PROFILES[@]}"; do
     case "$p" in
       http) want+=(wrk:wrk nginx:nginx h2load:nghttp2-client curl:curl) ;;
+      h2) want+=(nginx:nginx h2load:nghttp2-client curl:curl) ;;
       tls) want+=(wrk:wrk nginx:nginx openssl:openssl curl:curl) ;;
       memory) want+=(nginx:nginx curl:curl) ;;
       alloc) want+=(wrk:wrk curl:curl) ;;
@@ -246,6 +251,11 @@ for profile in "${PROFILES[@]}"; do
       HTTP_SCENARIOS=(plaintext churn); HTTP_DURATION_S=5; WARMUP_WINDOW_S=3
       mapfile -t list < <(filter_servers "${TLS_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
       HTTP_SCENARIOS=("${saved[@]}"); HTTP_DURATION_S=$saved_duration; WARMUP_WINDOW_S=1 ;;
+    h2)
+      saved=("${HTTP_SCENARIOS[@]}")
+      HTTP_SCENARIOS=(h2-m1 h2-m100); HTTP_WARMUP_SCENARIO=h2-m1
+      mapfile -t list < <(filter_servers "${H2_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
+      HTTP_SCENARIOS=("${saved[@]}"); HTTP_WARMUP_SCENARIO=plaintext ;;
     resilience)
       # Attacks rather than throughput: resilience/run.sh starts and stops its own servers.
       read -r -a res_args <<<"${RESILIENCE_ARGS:-}"

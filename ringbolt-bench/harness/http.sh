@@ -58,7 +58,7 @@ run_http_profile() {
         jit_of[$name]=0
         if [[ "$name" == ringbolt-* || "$name" == netty-* ]]; then
           step "http round 1/$HTTP_ROUNDS: $name JIT warm-up"
-          steady_warmup http "$port" plaintext "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
+          steady_warmup http "$port" "${HTTP_WARMUP_SCENARIO:-plaintext}" "$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" \
             || die "http: $name failed during warm-up"
           jit_of[$name]=$WARMUP_S
           log "  warm-up: ${WARMUP_S}s"
@@ -80,9 +80,11 @@ run_http_profile() {
   done
 }
 
-# set_scheme NAME: servers named *+tls speak HTTPS; every client request uses HTTP_SCHEME.
+# set_scheme NAME: servers named *+tls speak HTTPS, *+h2c HTTP/2 in cleartext; every client
+# request uses HTTP_SCHEME (and prior knowledge when H2C=1).
 set_scheme() {
   if [[ "$1" == *+tls ]]; then HTTP_SCHEME=https; else HTTP_SCHEME=http; fi
+  if [[ "$1" == *+h2c ]]; then H2C=1; else H2C=0; fi
 }
 
 # http_measure NAME PORT SCENARIO ROUND: warm-up run, then the measured run with the server's
@@ -139,6 +141,10 @@ http_load() {
     http_rate "$port" "$dur" "$limit"
     return
   fi
+  if [[ "$sc" == h2-* ]]; then
+    h2_load "$sc" "$port" "$dur" "$limit"
+    return
+  fi
   case "$sc" in
     plaintext) script=get.lua; url+=/plaintext ;;
     pipeline) script=pipeline.lua; url+=/plaintext; args=(-- "$HTTP_PIPELINE_DEPTH") ;;
@@ -167,6 +173,30 @@ errors_ok() {
   [ -z "$bad" ] && return 0
   log "  client reported errors:$bad"
   return 1
+}
+
+# h2_load SCENARIO PORT DURATION_S LIMIT_S: h2load (HTTP/2, prior knowledge) closed loop on
+# /plaintext. h2-m1: 64 connections with 1 stream each; h2-m100: 8 connections with 100
+# concurrent streams each. Prints a result line like wrk's.
+h2_load() {
+  local sc="$1" port="$2" dur="$3" limit="$4" conns streams out
+  command -v h2load >/dev/null || { log "  h2load not found (apt-get install nghttp2-client)"; return 1; }
+  case "$sc" in
+    h2-m1) conns=64; streams=1 ;;
+    h2-m100) conns=8; streams=100 ;;
+    *) die "unknown h2 scenario '$sc'" ;;
+  esac
+  out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" h2load -t 1 -c "$conns" -m "$streams" \
+        -D "$dur" "http://127.0.0.1:$port/plaintext" 2>>"$OUT/harness.log")" || return 1
+  local succeeded failed errored secs
+  succeeded="$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out")"
+  failed="$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")"
+  errored="$(sed -n 's/^requests: .* \([0-9]*\) errored.*/\1/p' <<<"$out")"
+  secs="$(sed -n 's/^finished in \([0-9.]*\)s.*/\1/p' <<<"$out")"
+  [ -n "$succeeded" ] && [ "$succeeded" -gt 0 ] && [ "${failed:-1}" = 0 ] && [ "${errored:-1}" = 0 ] \
+    || { log "  h2load: $(grep -E '^(requests|status codes):' <<<"$out" | tr '\n' ' ')"; return 1; }
+  grep -q "Application protocol: h2c" <<<"$out" || { log "  h2load did not speak h2c"; return 1; }
+  awk -v n="$succeeded" -v s="$secs" 'BEGIN {printf "result requests=%d duration_s=%.3f rps=%.1f\n", n, s, n / s}'
 }
 
 # http_rate PORT DURATION_S LIMIT_S: h2load at HTTP_RATE requests/s over 64 connections, latency

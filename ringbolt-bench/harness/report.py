@@ -16,7 +16,8 @@ import statistics
 import sys
 from collections import OrderedDict, defaultdict
 
-REFERENCES = ("ringbolt-io_uring", "ringbolt-nio", "ringbolt-io_uring+tls", "ringbolt-nio+tls")
+REFERENCES = ("ringbolt-io_uring", "ringbolt-nio", "ringbolt-io_uring+tls", "ringbolt-nio+tls",
+              "ringbolt-io_uring+h2c", "ringbolt-nio+h2c")
 
 
 def parse(path):
@@ -143,6 +144,8 @@ HTTP_SCENARIO_TITLES = {
     "baseline11": "/baseline11 GET and POST alternating, 256 connections",
     "churn": "/plaintext, a new connection every 10 requests (Connection: close), 256 connections",
     "rate": "/plaintext at a fixed rate (h2load --rps), 64 connections",
+    "h2-m1": "HTTP/2 (h2c) /plaintext, h2load, 64 connections x 1 stream",
+    "h2-m100": "HTTP/2 (h2c) /plaintext, h2load, 8 connections x 100 concurrent streams",
 }
 
 

@@ -16,6 +16,10 @@ HTTP_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll nett
 # HTTPS: the same servers behind TLS (Ringbolt and Netty on the JDK's SSLEngine, nginx on
 # OpenSSL), with the certificate the tls profile makes (TLS_CERT, TLS_KEY).
 TLS_SERVERS_ALL=(ringbolt-io_uring+tls ringbolt-nio+tls netty-epoll+tls nginx+tls)
+# HTTP/2 in cleartext with prior knowledge (h2load's default for http:// URLs): Ringbolt's
+# ordinary port (it recognises the client preface), Netty's Http2FrameCodec + multiplex
+# handler on its three transports, nginx with `listen ... http2`.
+H2_SERVERS_ALL=(ringbolt-io_uring+h2c ringbolt-nio+h2c netty-io_uring+h2c netty-epoll+h2c netty-nio+h2c nginx+h2c)
 
 ringbolt_module_path() {
   echo "$ROOT/ringbolt-server/target/ringbolt-server-0.1.0-SNAPSHOT.jar:$ROOT/ringbolt-server/target/lib"
@@ -26,9 +30,10 @@ bench_class_path() {
 
 # server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http|udp.
 server_cmd() {
-  local kind="$1" name="${2%+tls}" port="$3" tls=()
+  local kind="$1" name="${2%+tls}" port="$3" tls=() h2c=0
   local pin=(taskset -c "$SERVER_CPU")
   [ "$name" != "$2" ] && tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
+  if [[ "$name" == *+h2c ]]; then name="${name%+h2c}"; h2c=1; fi
   case "$name" in
     ringbolt-*)
       local backend="${name#ringbolt-}" sub=echo udp=()
@@ -41,11 +46,12 @@ server_cmd() {
     netty-*)
       local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
       [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
+      [ "$h2c" = 1 ] && main=io.ringbolt.bench.peer.NettyHttp2Server
       [ "$kind" = udp ] && main=io.ringbolt.bench.peer.NettyUdpEchoServer
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
         -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1 "${tls[@]}") ;;
     nginx)
-      nginx_config "$port" "${#tls[@]}"
+      nginx_config "$port" "${#tls[@]}" "$h2c"
       SERVER_CMD=("${pin[@]}" nginx -p "$SCRATCH/nginx-$port" -c "$SCRATCH/nginx-$port/nginx.conf") ;;
     c-epoll)
       SERVER_CMD=("${pin[@]}" "$NATIVE/http_ceiling" --port "$port") ;;
@@ -61,6 +67,7 @@ nginx_config() {
   if [ "${2:-0}" != 0 ]; then
     ssl=" ssl; ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3"
   fi
+  [ "${3:-0}" = 1 ] && ssl=" http2"
   sed -e "s#@PORT@ backlog=8192#@PORT@ backlog=8192$ssl#" -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" \
     "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
 }
@@ -77,7 +84,9 @@ probe() {
     "$NATIVE/udp_load" --probe --port "$port" >/dev/null 2>&1 && return 0
     return 1
   fi
-  body="$(curl -sk --max-time 2 "${HTTP_SCHEME:-http}://127.0.0.1:$port/plaintext" 2>/dev/null)"
+  local h2=()
+  [ "${H2C:-0}" = 1 ] && h2=(--http2-prior-knowledge)
+  body="$(curl -sk "${h2[@]}" --max-time 2 "${HTTP_SCHEME:-http}://127.0.0.1:$port/plaintext" 2>/dev/null)"
   rc=$?
   [ $rc = 0 ] && [ "$body" = "Hello, World!" ] && return 0
   case $rc in

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reactor thread only, except where noted.
  */
-final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry {
+final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry, ResponseOwner {
     static final System.Logger LOG = System.getLogger("io.ringbolt.http");
     private static final RateLimitedLog LISTENER_ERRORS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
     /** UPGRADED: the connection was handed to another protocol's handler ({@link HttpResponse#upgrade}). */
@@ -77,6 +77,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private final CompletionListener[] completionListeners;
 
     private int phase = READ_HEAD;
+    /** No byte has been processed yet: the HTTP/2 client preface is still possible. */
+    private boolean firstRead = true;
     private long headStartNs;
     private boolean closeAfterResponse;
     private boolean shutdownRequested;
@@ -150,7 +152,24 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
             }
             return 0;
         }
+        if (firstRead) {
+            int preface = Http2Connection.prefaceMatch(data);
+            if (preface == 0) {
+                return 0; // "PRI * HTTP/2.0…" still arriving
+            }
+            firstRead = false;
+            if (preface > 0 && server.h2cPriorKnowledge()) {
+                phase = CLOSED;
+                timer.cancel();
+                body.release();
+                connection.handOver(server.newHttp2Handler(connection));
+                return 0;
+            }
+        }
         int consumed = process(data.segment(), data.segmentOffset(), length);
+        if (phase == UPGRADED) {
+            return consumed;
+        }
         afterInput();
         return phase == CLOSED ? length : consumed;
     }
@@ -265,6 +284,18 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         if (head.method() == HttpMethod.CONNECT) {
             reject(HttpStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
             return length;
+        }
+        if (server.h2cUpgrade() && H2cUpgrade.requested(head)) {
+            byte[] settings = H2cUpgrade.settings(head);
+            if (settings != null) {
+                ResponseWriter.writeSwitchingToH2c(connection);
+                phase = UPGRADED;
+                timer.cancel();
+                body.release();
+                connection.handOver(new Http2Connection(server, connection, server.http2(), settings,
+                        H2cUpgrade.requestFields(head)));
+                return pos;
+            }
         }
         server.routes().match(head, request.match);
         Route route = request.match.route;
@@ -400,14 +431,16 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     }
 
     /** The handler deferred its response: copy the request now, before it is handed to another thread. */
-    void onDefer() {
+    @Override
+    public void onDefer() {
         if (phase == HANDLING && reactor.inReactorThread()) {
             detachRequest();
         }
     }
 
     /** A deferred response was completed (any thread): finish it on the reactor. */
-    void completeLater() {
+    @Override
+    public void completeLater() {
         reactor.execute(completeTask);
     }
 
@@ -477,7 +510,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
 
     // ---- streamed responses ----------------------------------------------------------------------
 
-    void startStream(HttpResponse res) {
+    @Override
+    public void startStream(HttpResponse res) {
         if (reactor.inReactorThread()) {
             startStreamOnReactor();
         } else {
@@ -504,7 +538,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
      * task, which flushes and then returns the writer's credit, or holds it while the output is
      * above its high water mark ({@link ResponseStream} blocks its writer on those credits).
      */
-    void streamWrite(byte[] data, int offset, int length, java.util.concurrent.Semaphore credits) {
+    @Override
+    public void streamWrite(byte[] data, int offset, int length, java.util.concurrent.Semaphore credits) {
         if (reactor.inReactorThread()) {
             writeChunk(data, offset, length);
             if (credits != null) {
@@ -552,15 +587,18 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
-    void streamFlush() {
+    @Override
+    public void streamFlush() {
         connection.flush();
     }
 
-    boolean isWritable() {
+    @Override
+    public boolean isWritable() {
         return connection.isWritable();
     }
 
-    void streamOnWritable(Runnable task) {
+    @Override
+    public void streamOnWritable(Runnable task) {
         if (!reactor.inReactorThread()) {
             reactor.execute(() -> streamOnWritable(task));
             return;
@@ -581,7 +619,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     }
 
     /** Ends the stream: {@code abort} resets the connection, {@code shortBody} does when a body was due. */
-    void streamEnd(HttpResponse res, boolean shortBody, boolean abort) {
+    @Override
+    public void streamEnd(HttpResponse res, boolean shortBody, boolean abort) {
         if (reactor.inReactorThread()) {
             endStream(res, shortBody, abort);
         } else {
@@ -777,15 +816,18 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
     }
 
-    io.ringbolt.http.json.JsonMapper jsonMapper() {
+    @Override
+    public io.ringbolt.http.json.JsonMapper jsonMapper() {
         return server.jsonMapper();
     }
 
-    boolean onReactorThread() {
+    @Override
+    public boolean onReactorThread() {
         return reactor.inReactorThread();
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return phase != CLOSED && connection.isOpen();
     }
 }

@@ -25,7 +25,7 @@ public final class HttpResponse {
     static final int BODY_NONE = 0, BODY_BYTES = 1, BODY_STRING = 2, BODY_SEGMENT = 3;
     private static final int CHAIN_RETURNED = 1, SENT = 2, COMPLETE = CHAIN_RETURNED | SENT;
 
-    private final HttpConnection owner;
+    private final ResponseOwner owner;
     private final AtomicInteger completion = new AtomicInteger();
     int status;
     ContentType contentType;
@@ -48,7 +48,7 @@ public final class HttpResponse {
     /** The handler that takes the connection over after a 101 ({@link #upgrade}), or null. */
     ConnectionHandler upgradeHandler;
 
-    HttpResponse(HttpConnection owner) {
+    HttpResponse(ResponseOwner owner) {
         this.owner = owner;
         reset();
     }

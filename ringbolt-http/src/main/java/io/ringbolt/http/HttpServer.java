@@ -7,6 +7,8 @@ import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.http.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
+import io.ringbolt.http.h2.Http2Config;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -34,6 +36,9 @@ public final class HttpServer implements HandlerFactory {
     private final String[] codings;
     private final ContentEncoder[] encoders;
     private final byte[][] contentEncodingLines;
+    private volatile Http2Config http2 = Http2Config.defaults();
+    private volatile boolean h2cPriorKnowledge = true;
+    private volatile int[] http2OnlyPorts = new int[0];
 
     private HttpServer(Router router, HttpOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -71,9 +76,69 @@ public final class HttpServer implements HandlerFactory {
         return options;
     }
 
+    /** HTTP/2 limits and settings (default {@link Http2Config#defaults()}). Set before the engine starts. */
+    public HttpServer http2(Http2Config config) {
+        this.http2 = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    public Http2Config http2() {
+        return http2;
+    }
+
+    /**
+     * Whether a cleartext connection that opens with the HTTP/2 client preface is served as
+     * HTTP/2 ("prior knowledge", RFC 9113 §3.3). On by default: no HTTP/1.1 request starts
+     * with {@code PRI * HTTP/2.0}.
+     */
+    public HttpServer h2cPriorKnowledge(boolean enabled) {
+        this.h2cPriorKnowledge = enabled;
+        return this;
+    }
+
+    boolean h2cPriorKnowledge() {
+        return h2cPriorKnowledge;
+    }
+
+    /**
+     * Whether an HTTP/1.1 request without a body asking {@code Upgrade: h2c} (with
+     * {@code HTTP2-Settings}) is answered 101 and served as stream 1 of an HTTP/2 connection
+     * (RFC 7540 §3.2; what Java's HttpClient does for {@code http://} URIs). On by default;
+     * shares the switch with {@link #h2cPriorKnowledge(boolean)}.
+     */
+    boolean h2cUpgrade() {
+        return h2cPriorKnowledge;
+    }
+
+    /**
+     * Connections accepted on local port {@code port} speak only HTTP/2 (h2c with prior
+     * knowledge): anything but the client preface is a connection error. Set before the engine
+     * starts.
+     */
+    public HttpServer http2Only(int port) {
+        int[] ports = Arrays.copyOf(http2OnlyPorts, http2OnlyPorts.length + 1);
+        ports[ports.length - 1] = port;
+        this.http2OnlyPorts = ports;
+        return this;
+    }
+
     @Override
     public ConnectionHandler newHandler(Connection connection) {
+        int[] ports = http2OnlyPorts;
+        if (ports.length > 0) {
+            int local = connection.localAddress().getPort();
+            for (int port : ports) {
+                if (port == local) {
+                    return newHttp2Handler(connection);
+                }
+            }
+        }
         return new HttpConnection(this, connection);
+    }
+
+    /** A handler speaking HTTP/2 from the first byte (ALPN h2, or h2c by prior knowledge). */
+    public ConnectionHandler newHttp2Handler(Connection connection) {
+        return new Http2Connection(this, connection, http2);
     }
 
     RouteTable routes() {

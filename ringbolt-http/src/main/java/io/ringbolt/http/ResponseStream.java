@@ -26,7 +26,7 @@ public final class ResponseStream implements AutoCloseable {
     /** Writes from other threads that may wait on the reactor before the next one blocks. */
     static final int MAX_QUEUED_WRITES = 2;
 
-    private final HttpConnection owner;
+    private final ResponseOwner owner;
     private final HttpResponse response;
     /** Declared body length, or -1 when the stream is chunked / close-delimited. */
     private final long contentLength;
@@ -37,7 +37,7 @@ public final class ResponseStream implements AutoCloseable {
     /** Bytes accepted by {@link #write} so far (the producer's thread). */
     private long written;
 
-    ResponseStream(HttpConnection owner, HttpResponse response, long contentLength) {
+    ResponseStream(ResponseOwner owner, HttpResponse response, long contentLength) {
         this.owner = owner;
         this.response = response;
         this.contentLength = contentLength;

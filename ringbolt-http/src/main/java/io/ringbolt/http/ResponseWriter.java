@@ -198,6 +198,13 @@ final class ResponseWriter {
         return out.length();
     }
 
+    private static final byte[] SWITCHING_TO_H2C = ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+
+    /** Writes the 101 that turns the connection into HTTP/2 (RFC 7540 §3.2). */
+    static void writeSwitchingToH2c(Connection conn) {
+        conn.write(SWITCHING_TO_H2C, 0, SWITCHING_TO_H2C.length);
+    }
+
     /** Writes the head of a {@code 101} that switches protocols ({@link HttpResponse#upgrade}): no body, {@code Connection: Upgrade}. */
     static void writeUpgrade(Connection conn, HttpResponse res, byte[] serverLine) {
         ByteBuf out = SCRATCH.get().head.clear();

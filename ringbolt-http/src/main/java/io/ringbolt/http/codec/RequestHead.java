@@ -49,6 +49,78 @@ public final class RequestHead {
     RequestHead() {
     }
 
+    /**
+     * A head for an HTTP/2 request (RFC 9113 §8.3), laid out in a heap array: the method, the
+     * {@code :path} (origin form, or {@code *}), then each field's name and value.
+     * {@code :authority} becomes a {@code host} field when the request has none, so handlers
+     * read the host the same way for both versions. The fields have been validated by the
+     * HTTP/2 layer (lower-case names, no connection-specific fields, one content-length).
+     *
+     * @return the head, or null when {@code path} has an invalid percent-encoding
+     */
+    public static RequestHead ofHttp2(String method, String path, String authority,
+                                      String[] names, String[] values, int count) {
+        boolean addHost = authority != null;
+        for (int i = 0; i < count && addHost; i++) {
+            addHost = !names[i].equals("host");
+        }
+        int size = method.length() + path.length() + (addHost ? 4 + authority.length() : 0);
+        for (int i = 0; i < count; i++) {
+            size += names[i].length() + values[i].length();
+        }
+        byte[] bytes = new byte[size];
+        RequestHead head = new RequestHead();
+        head.reset();
+        int at = put(bytes, 0, method);
+        head.methodEnd = at;
+        head.targetStart = at;
+        at = put(bytes, at, path);
+        head.targetEnd = at;
+        int question = path.indexOf('?');
+        for (int i = 0; i < (question < 0 ? path.length() : question); i++) {
+            if (path.charAt(i) == '%' && (i + 2 >= path.length() || HttpChars.hexValue((byte) path.charAt(i + 1)) < 0
+                    || HttpChars.hexValue((byte) path.charAt(i + 2)) < 0)) {
+                return null;
+            }
+        }
+        head.targetForm = path.equals("*") ? TargetForm.ASTERISK : TargetForm.ORIGIN;
+        head.pathStart = head.targetStart;
+        head.pathEnd = question < 0 ? head.targetEnd : head.targetStart + question;
+        head.queryStart = question < 0 ? -1 : head.targetStart + question + 1;
+        if (addHost) {
+            int nameStart = at;
+            at = put(bytes, at, "host");
+            int valueStart = at;
+            at = put(bytes, at, authority);
+            head.addField(nameStart, valueStart, valueStart, at);
+        }
+        for (int i = 0; i < count; i++) {
+            int nameStart = at;
+            at = put(bytes, at, names[i]);
+            int valueStart = at;
+            at = put(bytes, at, values[i]);
+            head.addField(nameStart, valueStart, valueStart, at);
+            if (names[i].equals("content-length")) {
+                head.contentLength = Long.parseLong(values[i]);
+            } else if (names[i].equals("expect") && values[i].equalsIgnoreCase("100-continue")) {
+                head.expectContinue = true;
+            }
+        }
+        head.length = at;
+        head.version = HttpVersion.HTTP_2;
+        head.keepAlive = true;
+        head.relocate(MemorySegment.ofArray(bytes), 0);
+        head.method = HttpMethod.of(head.segment, 0, head.methodEnd);
+        return head;
+    }
+
+    private static int put(byte[] bytes, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            bytes[at + i] = (byte) s.charAt(i);
+        }
+        return at + s.length();
+    }
+
     /** Forgets the previous request; called by the parser when a new head starts. */
     void reset() {
         length = 0;
