@@ -75,6 +75,7 @@ final class Http2Exchange implements ResponseOwner {
             return;
         }
         request = new HttpRequest(owner.connection(), head);
+        request.jsonMapper = server.jsonMapper();
         request.begin();
         server.routes().match(head, request.match);
         if (head.contentLength() > 0) {
