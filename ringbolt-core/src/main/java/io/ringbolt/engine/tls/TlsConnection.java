@@ -843,7 +843,10 @@ final class TlsConnection implements SecureConnection, ConnectionHandler {
     @Override
     public String serverName() {
         List<SNIServerName> names = engine.getUseClientMode() ? engine.getSSLParameters().getServerNames()
-                : handshakeDone && engine.getSession() instanceof ExtendedSSLSession s ? s.getRequestedServerNames() : List.of();
+                : handshakeDone && engine.getSession() instanceof ExtendedSSLSession s ? s.getRequestedServerNames() : null;
+        if (names == null) {
+            return null; // none set, or none received yet
+        }
         for (SNIServerName name : names) {
             if (name.getType() == StandardConstants.SNI_HOST_NAME) {
                 return name instanceof SNIHostName host ? host.getAsciiName() : new SNIHostName(name.getEncoded()).getAsciiName();
