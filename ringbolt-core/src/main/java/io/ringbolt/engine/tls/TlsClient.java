@@ -282,6 +282,9 @@ public final class TlsClient {
          * @throws IllegalArgumentException naming {@code tls-client-keystore} if it cannot be read
          */
         public Builder clientKeyStore(Path keyStore, char[] password) {
+            if (!Files.isReadable(keyStore)) {
+                throw new IllegalArgumentException("tls-client-keystore=" + keyStore + " (no such readable file)");
+            }
             try {
                 return keys(KeyStore.getInstance(keyStore.toFile(), password), password);
             } catch (IOException | GeneralSecurityException e) {
