@@ -270,6 +270,33 @@ class TlsClientIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void cancellingDuringTheHandshakeClosesTheConnection(Backend backend) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Engine client = clientEngine(backend)) {
+            AtomicInteger handlersMade = new AtomicInteger();
+            CompletableFuture<Connection> f = trustingClient().build().connect(client.reactors().getFirst(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), null,
+                    c -> { handlersMade.incrementAndGet(); return new Collector(); }, WAIT);
+            try (Socket accepted = silent.accept()) {
+                accepted.setSoTimeout((int) WAIT.toMillis());
+                InputStream in = accepted.getInputStream();
+                assertThat(in.read()).as("a ClientHello record").isEqualTo(22);
+                assertThat(f.cancel(false)).isTrue();
+                try {
+                    while (in.read() >= 0) {
+                        // the rest of the ClientHello, then EOF or a reset: the client gave up
+                    }
+                } catch (java.net.SocketException reset) {
+                    // an abort is a reset
+                }
+            }
+            assertThat(handlersMade).hasValue(0);
+            io.ringbolt.engine.Await.until("no connection left", WAIT, () -> client.stats().openConnections() == 0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void theServersCloseNotifyReachesTheClientAsEndOfInput(Backend backend) throws Exception {
         ConnectionHandler byeOnFirstByte = new ConnectionHandler() {
             @Override
