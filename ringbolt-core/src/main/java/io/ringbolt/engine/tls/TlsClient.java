@@ -55,6 +55,11 @@ import java.util.function.Function;
  * {@code close_notify}, a server's {@code close_notify} or EOF arrives as
  * {@code onInputClosed}. A renegotiation the server asks for (TLS 1.2) is refused by closing the
  * connection.
+ *
+ * <p><b>Client certificates.</b> In TLS 1.3 the client's handshake is done before the server has
+ * checked the client's certificate, so a server that refuses it (or its absence) closes a
+ * connection whose future already completed: the handler sees {@code onClose} with
+ * {@link io.ringbolt.engine.CloseReason#ERROR}, not a failed future.
  */
 public final class TlsClient {
     private final SSLContext sslContext;

@@ -21,7 +21,8 @@ import java.util.Objects;
  * Server-side TLS settings: the JDK's {@link SSLContext} with the server's key and certificate
  * chain, the protocol versions and the ALPN protocols to offer. Immutable; {@code with…}
  * methods return a copy. {@link #wrap(HandlerFactory)} puts TLS in front of any handler. For
- * the client side see {@link #client()}.
+ * the client side see {@link #client()}. The handlers see a {@link SecureConnection}: the
+ * negotiated ALPN protocol, the SNI name the client sent, the session.
  *
  * <p>Setup errors are {@link IllegalArgumentException}s whose message names the setting
  * ({@code tls-cert=…}, {@code tls-key=…}, {@code tls-keystore=…}) and says what is wrong.

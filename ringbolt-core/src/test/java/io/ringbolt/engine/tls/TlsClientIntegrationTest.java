@@ -250,12 +250,12 @@ class TlsClientIntegrationTest {
              Engine client = clientEngine(backend)) {
             CompletableFuture<Connection> f = trustingClient().build().connect(client,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), null,
-                    c -> new Collector(), Duration.ofMillis(300));
+                    c -> new Collector(), Duration.ofSeconds(2)); // long enough for the TCP connect on a loaded machine
             try (Socket accepted = silent.accept()) {
                 Throwable e = failure(f);
                 assertThat(e).isInstanceOf(SocketTimeoutException.class)
                         .hasMessageStartingWith("TLS handshake with localhost (")
-                        .hasMessageEndingWith("timed out after 300 ms");
+                        .hasMessageEndingWith("timed out after 2000 ms");
                 accepted.setSoTimeout((int) WAIT.toMillis());
                 InputStream in = accepted.getInputStream();
                 assertThat(in.read()).as("a ClientHello record").isEqualTo(22);
