@@ -232,14 +232,21 @@ class TlsClientIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void anAlpnMismatchFailsTheHandshake(Backend backend) throws Exception {
-        try (Engine engine = TestEngines.loopback(backend, serverTls().withApplicationProtocols("http/1.1").wrap(Recorder.echo())).start();
+    void anAlpnOrVersionMismatchFailsTheHandshake(Backend backend) throws Exception {
+        try (Engine engine = TestEngines.loopback(backend, serverTls().withProtocols("TLSv1.2")
+                        .withApplicationProtocols("http/1.1").wrap(Recorder.echo())).start();
              Engine client = clientEngine(backend)) {
-            Throwable e = failure(trustingClient().applicationProtocols("h2").build()
+            Throwable alpn = failure(trustingClient().applicationProtocols("h2").build()
                     .connect(client, localhost(engine), null, c -> new Collector(), WAIT));
-            assertThat(e).isInstanceOf(SSLHandshakeException.class)
+            assertThat(alpn).isInstanceOf(SSLHandshakeException.class)
                     .hasMessageStartingWith("TLS handshake with localhost")
                     .hasMessageContaining("no_application_protocol");
+
+            Throwable version = failure(trustingClient().protocols("TLSv1.3").build()
+                    .connect(client, localhost(engine), null, c -> new Collector(), WAIT));
+            assertThat(version).isInstanceOf(SSLHandshakeException.class)
+                    .hasMessageStartingWith("TLS handshake with localhost")
+                    .hasMessageContaining("protocol_version");
         }
     }
 
