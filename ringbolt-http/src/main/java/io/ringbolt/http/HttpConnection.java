@@ -5,6 +5,7 @@ import io.ringbolt.engine.CloseReason;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.RateLimitedLog;
+import io.ringbolt.engine.tls.SecureConnection;
 import io.ringbolt.engine.Reactor;
 import io.ringbolt.http.codec.ByteBuf;
 import io.ringbolt.http.codec.ChunkedEncoder;
@@ -150,6 +151,15 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             if (length > PENDING_PAUSE_BYTES) {
                 pauseReading(PAUSED_FOR_PENDING, true);
             }
+            return 0;
+        }
+        if (firstRead && connection instanceof SecureConnection tls && "h2".equals(tls.applicationProtocol())) {
+            // ALPN chose h2 (RFC 9113 §3.2): the bytes from here on are the HTTP/2 preface and frames.
+            firstRead = false;
+            phase = CLOSED;
+            timer.cancel();
+            body.release();
+            connection.handOver(server.newHttp2Handler(connection));
             return 0;
         }
         if (firstRead) {

@@ -7,13 +7,19 @@ import io.ringbolt.engine.ConnectionHandler;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.Reactor;
 
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.StandardConstants;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,13 +39,19 @@ import java.util.Objects;
  * sees {@link CloseReason#ERROR}. Delegated handshake tasks (signatures) run on the reactor
  * thread.
  *
+ * <p>Server side ({@link TlsContext#wrap}), the application handler is opened at once and what
+ * it writes before the handshake is done waits for it. Client side ({@link TlsClient}), a
+ * {@link ClientHandshake} stands in for the handler until the handshake is done and only then
+ * makes and opens the real one; a failed handshake never reaches the application.
+ *
  * <p>Client-initiated renegotiation is refused: once the handshake of a TLS 1.2 (or older)
  * connection is done, an unwrap that leaves the engine handshaking again means the peer sent a
  * new ClientHello, and the connection is closed with {@link CloseReason#ERROR}. If the JDK was
  * asked to refuse too (see {@link TlsContext}), its check of the ClientHello runs first and
  * sends a fatal {@code handshake_failure} alert; otherwise the engine's handshake work is never
  * started and the peer gets a {@code close_notify}. TLS 1.3 has no renegotiation, and its
- * post-handshake messages (KeyUpdate, NewSessionTicket) are not looked at.
+ * post-handshake messages (KeyUpdate, NewSessionTicket) are not looked at. A client refuses a
+ * server's renegotiation (HelloRequest) the same way, by closing.
  *
  * <p>Records are unwrapped from and into buffers shared by the reactor thread's connections;
  * a connection keeps a buffer of its own only for an incomplete record or for plaintext its
@@ -48,7 +60,7 @@ import java.util.Objects;
  * <p>Reactor thread, except the {@link Connection} methods documented as any-thread, which hop
  * onto it as the engine's do.
  */
-final class TlsConnection implements Connection, ConnectionHandler {
+final class TlsConnection implements SecureConnection, ConnectionHandler {
     private static final System.Logger LOG = System.getLogger("io.ringbolt.engine.tls");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**
@@ -107,14 +119,32 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private boolean pumpAgain;
     private boolean delivering;
     private CloseReason failure;
+    /** The engine's exception behind {@link #failure}, if one was. */
+    private SSLException failureCause;
     private volatile Object attachment;
 
-    TlsConnection(TlsContext context, Connection raw, HandlerFactory innerFactory) {
+    private TlsConnection(SSLEngine engine, Connection raw) {
         this.raw = raw;
-        this.engine = context.newServerEngine(raw.remoteAddress());
+        this.engine = engine;
         this.packetBytes = engine.getSession().getPacketBufferSize();
         this.appBytes = engine.getSession().getApplicationBufferSize();
-        this.inner = Objects.requireNonNull(innerFactory.newHandler(this), "handler factory returned null");
+    }
+
+    /** An accepted connection: the handler is made now and opened before the handshake. */
+    static TlsConnection server(TlsContext context, Connection raw, HandlerFactory innerFactory) {
+        TlsConnection tls = new TlsConnection(context.newServerEngine(raw.remoteAddress()), raw);
+        tls.inner = Objects.requireNonNull(innerFactory.newHandler(tls), "handler factory returned null");
+        return tls;
+    }
+
+    /**
+     * A connection of ours: {@code handshake} stands in for the handler until the handshake is
+     * done, then makes the real one ({@link ClientHandshake#handshakeDone}).
+     */
+    static TlsConnection client(SSLEngine clientEngine, Connection raw, ClientHandshake handshake) {
+        TlsConnection tls = new TlsConnection(clientEngine, raw);
+        tls.inner = handshake;
+        return tls;
     }
 
     // ---- the engine's side: TLS records ------------------------------------------------------
@@ -128,6 +158,9 @@ final class TlsConnection implements Connection, ConnectionHandler {
             return;
         }
         inner.onOpen(this);
+        if (engine.getUseClientMode()) {
+            pump(); // the ClientHello
+        }
     }
 
     @Override
@@ -343,7 +376,22 @@ final class TlsConnection implements Connection, ConnectionHandler {
             wrapStaged();
         } catch (SSLException e) {
             fail(e);
+            return;
         }
+        if (inner instanceof ClientHandshake client) {
+            client.handshakeDone(this);
+        }
+    }
+
+    /** The application's handler takes over from the client's stand-in, once the handshake is done. */
+    void startApplication(ConnectionHandler handler) {
+        inner = handler;
+        handler.onOpen(this);
+    }
+
+    /** The engine's exception that failed this connection, or null. */
+    SSLException failureCause() {
+        return failureCause;
     }
 
     /** Wraps all staged plaintext into records on the raw connection. */
@@ -465,6 +513,10 @@ final class TlsConnection implements Connection, ConnectionHandler {
      * @return whether the pump goes on: once, to run the JDK's own check of the ClientHello
      */
     private boolean refuseRenegotiation() {
+        if (engine.getUseClientMode()) {
+            fail("server-initiated renegotiation refused");
+            return false;
+        }
         if (!jdkRefusingRenegotiation && TlsContext.jdkRejectsRenegotiation()) {
             // The task fails at its start with a handshake_failure alert, which fail() sends. If
             // the JDK read the property before it was set, the task answers the ClientHello
@@ -477,6 +529,9 @@ final class TlsConnection implements Connection, ConnectionHandler {
     }
 
     private void fail(SSLException e) {
+        if (failure == null && !closeNotified) {
+            failureCause = e;
+        }
         fail(e.getMessage());
     }
 
@@ -777,6 +832,32 @@ final class TlsConnection implements Connection, ConnectionHandler {
         }
         closing = true;
         raw.abort();
+    }
+
+    @Override
+    public String applicationProtocol() {
+        String negotiated = engine.getApplicationProtocol();
+        return negotiated == null || negotiated.isEmpty() ? null : negotiated;
+    }
+
+    @Override
+    public String serverName() {
+        List<SNIServerName> names = engine.getUseClientMode() ? engine.getSSLParameters().getServerNames()
+                : handshakeDone && engine.getSession() instanceof ExtendedSSLSession s ? s.getRequestedServerNames() : null;
+        if (names == null) {
+            return null; // none set, or none received yet
+        }
+        for (SNIServerName name : names) {
+            if (name.getType() == StandardConstants.SNI_HOST_NAME) {
+                return name instanceof SNIHostName host ? host.getAsciiName() : new SNIHostName(name.getEncoded()).getAsciiName();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public SSLSession session() {
+        return engine.getSession();
     }
 
     @Override

@@ -20,7 +20,9 @@ import java.util.Objects;
 /**
  * Server-side TLS settings: the JDK's {@link SSLContext} with the server's key and certificate
  * chain, the protocol versions and the ALPN protocols to offer. Immutable; {@code with…}
- * methods return a copy. {@link #wrap(HandlerFactory)} puts TLS in front of any handler.
+ * methods return a copy. {@link #wrap(HandlerFactory)} puts TLS in front of any handler. For
+ * the client side see {@link #client()}. The handlers see a {@link SecureConnection}: the
+ * negotiated ALPN protocol, the SNI name the client sent, the session.
  *
  * <p>Setup errors are {@link IllegalArgumentException}s whose message names the setting
  * ({@code tls-cert=…}, {@code tls-key=…}, {@code tls-keystore=…}) and says what is wrong.
@@ -54,6 +56,14 @@ public final class TlsContext {
         this.sslContext = sslContext;
         this.protocols = protocols;
         this.applicationProtocols = applicationProtocols;
+    }
+
+    /**
+     * Starts the settings of a TLS client ({@link TlsClient}): trust, host-name checking, ALPN,
+     * a client certificate. This class is the server side.
+     */
+    public static TlsClient.Builder client() {
+        return TlsClient.builder();
     }
 
     /** Uses an {@link SSLContext} the caller set up (key managers, trust for client auth …). */
@@ -153,7 +163,7 @@ public final class TlsContext {
     /** A factory whose handlers speak TLS to the peer and plaintext to {@code inner}'s handlers. */
     public HandlerFactory wrap(HandlerFactory inner) {
         Objects.requireNonNull(inner, "inner");
-        return connection -> new TlsConnection(this, connection, inner);
+        return connection -> TlsConnection.server(this, connection, inner);
     }
 
     /**
