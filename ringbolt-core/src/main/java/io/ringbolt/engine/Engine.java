@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A running set of reactors with their listeners. Start one with {@link #builder()}:
@@ -293,13 +295,54 @@ public final class Engine implements AutoCloseable {
         return server.stats();
     }
 
-    /** The start-up line: backend, features in use, reactors, addresses. */
+    /**
+     * The kernel or platform features this engine's backend uses, in words, e.g. {@code kernel
+     * 6.8.0: multishot accept+recv, provided-buffer ring, send_zc}. The raw io_uring feature mask
+     * is logged at DEBUG when the engine starts.
+     */
+    public String features() {
+        return features;
+    }
+
+    /**
+     * The Ringbolt version these classes were built as, e.g. {@code 0.1.0}, from a resource
+     * Maven writes at build time (or the jar manifest).
+     */
+    public static String version() {
+        return RingboltVersion.get();
+    }
+
+    /**
+     * The start-up line the engine logs at INFO unless {@link Builder#startupLog} replaces it:
+     * version, backend and why, reactors, accept mode, memory budget, addresses, features, e.g.
+     * {@code ringbolt 0.1.0: backend=io_uring (auto: io_uring probe passed), 2 reactors,
+     * accept=reuseport, memory budget 256 MiB, listening on 127.0.0.1:8080; kernel 6.8.0: ...}.
+     */
     public String statusLine() {
-        return "ringbolt: backend=" + backend.displayName() + " (" + backendReason + "), features: " + features
-                + ", reactors=" + config.reactorCount() + ", accept=" + config.acceptMode().name().toLowerCase()
+        return "ringbolt " + version() + ": backend=" + backend.displayName() + " (" + backendReason + "), "
+                + config.reactorCount() + (config.reactorCount() == 1 ? " reactor" : " reactors")
+                + ", accept=" + config.acceptMode().name().toLowerCase(java.util.Locale.ROOT)
                 + (config.shareListenPort() ? " (port shared across processes)" : "")
-                + ", memory budget=" + budgetText(config.memoryBudget().limitBytes())
-                + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + boundAddresses());
+                + ", memory budget " + budgetText(config.memoryBudget().limitBytes())
+                + (boundAddresses().isEmpty() ? ", no listener (connects only)" : ", listening on " + addressesText())
+                + "; " + features;
+    }
+
+    private String addressesText() {
+        StringBuilder sb = new StringBuilder();
+        for (InetSocketAddress a : boundAddresses()) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(hostPort(a));
+        }
+        return sb.toString();
+    }
+
+    /** {@code 127.0.0.1:8080} or {@code [::1]:8080}: a bound address as a URL authority. */
+    public static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static String budgetText(long bytes) {
@@ -355,6 +398,7 @@ public final class Engine implements AutoCloseable {
         private long memoryBudgetBytes;
         private FatalErrorHandler fatalErrorHandler = FatalErrorHandler.exitProcess();
         private HandlerFactory handlerFactory;
+        private Function<? super Engine, String> startupLog = Engine::statusLine;
 
         private Builder() {
         }
@@ -489,6 +533,14 @@ public final class Engine implements AutoCloseable {
          */
         public Builder handler(HandlerFactory factory) { this.handlerFactory = factory; return this; }
 
+        /**
+         * The record the engine logs at INFO once it is started: {@code line} gets the started
+         * engine (its backend, addresses, {@link Engine#features()}), and what it returns is
+         * logged before any accepted connection reaches a handler. Default {@link
+         * Engine#statusLine()}; null logs nothing (an application that prints its own line).
+         */
+        public Builder startupLog(Function<? super Engine, String> line) { this.startupLog = line; return this; }
+
         /** Validates the settings without starting anything. */
         public EngineConfig buildConfig() {
             return new EngineConfig(bind, reactors, backend, acceptMode, shareListenPort, ringEntries, completionEntries,
@@ -517,9 +569,14 @@ public final class Engine implements AutoCloseable {
             if (!config.bindAddresses().isEmpty() && handlerFactory == null) {
                 throw new IllegalArgumentException("handler=null (a handler factory is required with a listener)");
             }
-            HandlerFactory factory = handlerFactory != null ? handlerFactory : c -> {
+            HandlerFactory configured = handlerFactory != null ? handlerFactory : c -> {
                 throw new IllegalStateException("no handler factory configured");
             };
+            // The start-up line comes first: a connection accepted while it is being logged
+            // waits (on its reactor, normally for microseconds) until it is out. The wait is
+            // bounded so that a start that fails and stops its reactors never waits on itself.
+            CountDownLatch announced = new CountDownLatch(1);
+            HandlerFactory factory = afterStartupLine(configured, announced);
             Transport transport;
             String reason;
             switch (config.backend()) {
@@ -564,8 +621,28 @@ public final class Engine implements AutoCloseable {
                 throw new UncheckedIOException("bind=" + config.bindAddresses() + " failed: " + e.getMessage(), e);
             }
             Engine engine = new Engine(config, transport.backend(), reason, transport.features(), server);
-            LOG.log(System.Logger.Level.INFO, engine.statusLine());
+            try {
+                if (startupLog != null) {
+                    LOG.log(System.Logger.Level.INFO, startupLog.apply(engine));
+                }
+            } finally {
+                announced.countDown();
+            }
             return engine;
+        }
+
+        /** {@code factory}, once {@code announced} is open (waiting at most a second for it). */
+        private static HandlerFactory afterStartupLine(HandlerFactory factory, CountDownLatch announced) {
+            return c -> {
+                if (announced.getCount() > 0) {
+                    try {
+                        announced.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return factory.newHandler(c);
+            };
         }
     }
 }

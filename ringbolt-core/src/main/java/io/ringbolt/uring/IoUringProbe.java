@@ -280,27 +280,48 @@ public final class IoUringProbe {
     /**
      * A one-line summary for the startup log.
      *
-     * @return e.g. "kernel 6.18.44, features 0x3ffff, multishot accept+recv, pbuf ring, send_zc,
-     *     bundle, inc", or "io_uring unavailable: cause"
+     * @return e.g. "kernel 6.18.44, features 0x3ffff, multishot accept+recv, provided-buffer ring,
+     *     send_zc, bundle, incremental buffers", or "io_uring unavailable: cause"
      */
     public String featureSummary() {
         if (!isAvailable()) {
             return "io_uring unavailable on kernel " + kernelVersion + ": " + cause;
         }
-        StringBuilder sb = new StringBuilder("kernel ").append(kernelVersion)
-                .append(", features 0x").append(Integer.toHexString(features));
+        return featureWords(", features 0x" + Integer.toHexString(features));
+    }
+
+    /**
+     * The kernel version and the optional io_uring features present, in words (multishot
+     * accept+recv, provided-buffer ring, send_zc, ...), without the raw feature mask: the
+     * start-up line's form of {@link #featureSummary()}.
+     *
+     * @return the features in words
+     */
+    public String featureDescription() {
+        if (!isAvailable()) {
+            return "io_uring unavailable on kernel " + kernelVersion + ": " + cause;
+        }
+        return featureWords(":");
+    }
+
+    private String featureWords(String afterKernel) {
+        StringBuilder sb = new StringBuilder("kernel ").append(kernelVersion).append(afterKernel);
+        int plain = sb.length();
         if (supportsMultishotAccept() && supportsMultishotRecv()) {
             sb.append(", multishot accept+recv");
         } else if (supportsMultishotAccept()) {
             sb.append(", multishot accept");
         }
-        appendIf(sb, pbufRing, "pbuf ring");
+        appendIf(sb, pbufRing, "provided-buffer ring");
         appendIf(sb, supportsSendZc(), "send_zc");
         appendIf(sb, supportsBundle(), "bundle");
-        appendIf(sb, pbufRingInc, "inc");
+        appendIf(sb, pbufRingInc, "incremental buffers");
         appendIf(sb, registeredRingFd, "registered ring fd");
-        appendIf(sb, sendMsgRing, "send_msg_ring");
-        appendIf(sb, supportsNoSqArray(), "no_sqarray");
+        appendIf(sb, sendMsgRing, "msg_ring");
+        appendIf(sb, supportsNoSqArray(), "no SQ array");
+        if (afterKernel.equals(":") && sb.length() > plain) {
+            sb.deleteCharAt(plain); // "kernel 6.8:, multishot" -> "kernel 6.8: multishot"
+        }
         return sb.toString();
     }
 

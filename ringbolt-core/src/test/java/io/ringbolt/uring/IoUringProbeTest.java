@@ -46,7 +46,11 @@ class IoUringProbeTest {
         assertThat(probe.kernelAtLeast(99, 0)).isFalse();
         assertThat(probe.featureSummary())
                 .startsWith("kernel " + probe.kernelVersion() + ", features 0x")
-                .contains("multishot accept+recv", "pbuf ring");
+                .contains("multishot accept+recv", "provided-buffer ring");
+        assertThat(probe.featureDescription())
+                .as("the start-up line's form: words, no raw mask")
+                .startsWith("kernel " + probe.kernelVersion() + ": multishot accept+recv, provided-buffer ring")
+                .doesNotContain("0x").doesNotContain(",,");
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /** Entry point of {@code ./ringbolt serve|echo|udp-echo}. */
-@Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
+@Command(name = "ringbolt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ringbolt: a Java network engine on io_uring.",
         subcommands = {Main.Serve.class, Main.Echo.class, UdpEcho.class})
 public final class Main implements Callable<Integer> {
@@ -50,7 +50,15 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    /** {@code --version}: the version the jars were built as. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ringbolt " + Engine.version()};
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
                     + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
                     + "/delay/{ms}, WebSocket /ws (echo) and /chat (page: /chat.html). SIGINT/SIGTERM drain gracefully.")
@@ -68,7 +76,9 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
             HttpServer server = httpServer(http);
-            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
+            String tlsText = tls.describe("http/1.1");
+            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1"))
+                    .startupLog(e -> StartupLine.of("serve", e, StartupLine.Protocol.HTTP, tlsText)));
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {
@@ -83,7 +93,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "echo", mixinStandardHelpOptions = true, description = "Start the TCP echo server.")
+    @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Start the TCP echo server.")
     static final class Echo implements Callable<Integer> {
         @Mixin
         EngineOptions options;
@@ -94,7 +104,9 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             configureLogging(options.logLevel);
-            return runEngine(options, options.builder().handler(tls.apply(c -> new EchoHandler())));
+            String tlsText = tls.describe();
+            return runEngine(options, options.builder().handler(tls.apply(c -> new EchoHandler()))
+                    .startupLog(e -> StartupLine.of("echo", e, StartupLine.Protocol.ECHO, tlsText)));
         }
     }
 

@@ -54,16 +54,32 @@ final class TlsFlags {
         return ctx;
     }
 
-    /** {@code handler}, behind TLS when it is configured; logs which. */
+    /** {@code handler}, behind TLS when it is configured ({@link #describe} says how). */
     HandlerFactory apply(HandlerFactory handler, String... applicationProtocols) {
         TlsContext ctx = context(applicationProtocols);
-        if (ctx == null) {
-            return handler;
+        return ctx == null ? handler : ctx.wrap(handler);
+    }
+
+    /**
+     * The TLS part of the start-up line, e.g. {@code TLS TLSv1.3,TLSv1.2, ALPN http/1.1,
+     * certificate cert.pem}; null when TLS is off. Without --tls-protocols the versions are the
+     * JDK's defaults for a server.
+     */
+    String describe(String... applicationProtocols) {
+        if (keyStore == null && certificate == null) {
+            return null;
         }
-        System.getLogger("io.ringbolt.server").log(System.Logger.Level.INFO, "tls: on ("
-                + (keyStore != null ? "key store " + keyStore : "certificate " + certificate)
-                + (protocols != null ? ", protocols " + String.join(",", protocols) : "")
-                + (applicationProtocols.length > 0 ? ", ALPN " + String.join(",", applicationProtocols) : "") + ")");
-        return ctx.wrap(handler);
+        String versions = protocols != null ? String.join(",", protocols) : jdkDefaultProtocols();
+        return "TLS " + versions
+                + (applicationProtocols.length > 0 ? ", ALPN " + String.join(",", applicationProtocols) : "")
+                + ", " + (keyStore != null ? "key store " + keyStore : "certificate " + certificate);
+    }
+
+    private static String jdkDefaultProtocols() {
+        try {
+            return String.join(",", javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getProtocols());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return "(JDK defaults)";
+        }
     }
 }

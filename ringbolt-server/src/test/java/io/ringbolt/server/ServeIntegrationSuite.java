@@ -116,6 +116,33 @@ abstract class ServeIntegrationSuite {
         return b.toByteArray();
     }
 
+    // ---- start-up line ------------------------------------------------------------------------
+
+    /** The app's start-up line names version, backend, reactors and a URL that answers. */
+    @Test
+    void startupLineGivesVersionBackendAndAWorkingUrl() throws Exception {
+        String line = StartupLine.of("serve", engine, StartupLine.Protocol.HTTP, null);
+        assertThat(line)
+                .startsWith("ringbolt " + Engine.version() + " serve: backend=" + backend().displayName()
+                        + " (requested), 2 reactors, memory budget ")
+                .contains(", listening on http://127.0.0.1:" + port + "/ (HTTP/1.1, no TLS); ")
+                .endsWith("; " + engine.features())
+                .doesNotContain("0x");
+        String url = line.replaceAll(".*listening on (\\S+) .*", "$1");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url).isEqualTo(200);
+
+        TlsFlags tls = new TlsFlags();
+        tls.certificate = Path.of("cert.pem");
+        tls.privateKey = Path.of("key.pem");
+        tls.protocols = new String[] {"TLSv1.3"};
+        assertThat(StartupLine.of("serve", engine, StartupLine.Protocol.HTTP, tls.describe("http/1.1")))
+                .contains(", listening on https://127.0.0.1:" + port + "/ (HTTP/1.1, TLS TLSv1.3, ALPN http/1.1, "
+                        + "certificate cert.pem); ");
+        assertThat(new TlsFlags().describe("http/1.1")).as("no TLS flags").isNull();
+    }
+
     // ---- curl ---------------------------------------------------------------------------------
 
     @Test

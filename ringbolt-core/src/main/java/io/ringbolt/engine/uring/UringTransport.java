@@ -49,8 +49,7 @@ public final class UringTransport implements Transport {
 
     @Override
     public String features() {
-        return IoUringProbe.get().featureSummary() + "; using multishot accept+recv, provided-buffer ring, "
-                + "single-issuer defer-taskrun rings";
+        return IoUringProbe.get().featureDescription();
     }
 
     @Override
@@ -87,6 +86,9 @@ public final class UringTransport implements Transport {
             }
             throw new IOException("io_uring backend failed to start: " + e.getMessage(), e);
         }
+        System.getLogger("io.ringbolt.engine").log(System.Logger.Level.DEBUG, () -> "ringbolt: io_uring "
+                + IoUringProbe.get().featureSummary() + "; the reactors use multishot accept+recv, a provided-buffer "
+                + "ring and single-issuer defer-taskrun rings");
         return new ReactorServer(reactors, acceptor, listeners.bound());
     }
 
