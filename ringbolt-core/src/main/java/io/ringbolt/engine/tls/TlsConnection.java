@@ -769,6 +769,35 @@ final class TlsConnection implements Connection, ConnectionHandler {
         raw.close();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Over TLS: the staged plaintext is encrypted, then close_notify follows it and the
+     * socket's output is shut down after the flush. Limits: the JDK's engine keeps decrypting
+     * the peer's records afterwards under TLS 1.3 (its close_notify closes only this direction);
+     * a TLS 1.2 peer may answer with its own close_notify and stop sending, which then reaches
+     * the handler as EOF. A peer that keeps the socket open but ignores close_notify sees no
+     * difference from a FIN.
+     */
+    @Override
+    public void shutdownOutput() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::shutdownOutput);
+            return;
+        }
+        if (!isOpen()) {
+            return;
+        }
+        try {
+            wrapStaged();
+            engine.closeOutbound();
+            wrapClosingMessages(); // close_notify
+        } catch (SSLException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + ": close_notify not sent: " + e.getMessage());
+        }
+        raw.shutdownOutput();
+    }
+
     @Override
     public void abort() {
         if (!raw.reactor().inReactorThread()) {
