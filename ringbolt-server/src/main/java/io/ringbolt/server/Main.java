@@ -19,10 +19,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** Entry point of {@code ./ringbolt serve|echo}. */
+/** Entry point of {@code ./ringbolt serve|echo|proxy}. */
 @Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
         description = "Ringbolt: a Java network engine on io_uring.",
-        subcommands = {Main.Serve.class, Main.Echo.class})
+        subcommands = {Main.Serve.class, Main.Echo.class, ProxyCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Runs the command line and exits with its status. */
