@@ -170,13 +170,16 @@ abstract class ProxyIntegrationSuite {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 crc.update(buf, 0, n);
                 got += n;
-                if (++reads % 64 == 0) {
-                    // What the proxy holds is exactly what it received and has not sent yet.
-                    EngineStats st = proxy.stats();
-                    maxHeld.accumulateAndGet(st.bytesReceived() - st.bytesSent(), Math::max);
+                if (++reads % 16 == 0) {
+                    maxHeld.accumulateAndGet(held(), Math::max);
                 }
-                if (reads % 16 == 0) {
-                    Thread.sleep(1); // slower than the upstream on loopback: the proxy must push back
+                if (reads == 32) {
+                    // A client that stops reading for a while: on loopback the upstream could
+                    // push most of its 256 MiB meanwhile, unless the proxy pushes back.
+                    for (int i = 0; i < 150; i++) {
+                        Thread.sleep(10);
+                        maxHeld.accumulateAndGet(held(), Math::max);
+                    }
                 }
             }
             assertThat(got).isEqualTo(total);
@@ -184,7 +187,14 @@ abstract class ProxyIntegrationSuite {
         }
         // Bound: the high water mark (256 KiB) plus what one read cycle may overshoot per side,
         // far below the 256 MiB the upstream pushed.
-        assertThat(maxHeld.get()).as("bytes held by the proxy at most").isLessThan(8L << 20);
+        assertThat(maxHeld.get()).as("bytes held by the proxy at most").isLessThan(4L << 20);
+        System.out.println(backend() + ": slow client, most bytes the proxy held: " + maxHeld.get());
+    }
+
+    /** What the proxy holds: exactly what it received and has not sent yet. */
+    private long held() {
+        EngineStats st = proxy.stats();
+        return st.bytesReceived() - st.bytesSent();
     }
 
     // ---- half-close ----------------------------------------------------------------------------------
