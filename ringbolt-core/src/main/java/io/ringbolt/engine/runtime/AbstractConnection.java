@@ -177,7 +177,8 @@ public abstract class AbstractConnection implements Connection {
     /**
      * Registers the connection, creates its handler and calls {@code onOpen}.
      *
-     * @return false if the connection was closed during open (the handler closed it or threw)
+     * @return false if the connection was closed during open (the handler closed it or threw);
+     *     true while it is open or half-closed by the handler (its input still wanted)
      */
     protected final boolean open() {
         reactor.register(this);
@@ -195,7 +196,7 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             callbackDepth--;
         }
-        return state == OPEN;
+        return state == OPEN || ConnectionState.isOutputShut(state);
     }
 
     private void setState(int next) {
