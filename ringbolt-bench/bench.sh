@@ -22,6 +22,10 @@
 #           io_uring/nio against Netty 4.2's Bootstrap on io_uring/epoll/nio, 1 and 64 connects
 #           in flight, against one fixed server (not part of the default run:
 #           `./ringbolt bench connect`)
+#   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
+#           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
+#           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
+#           (not part of the default run: `./ringbolt bench proxy`)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -55,7 +59,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls|resilience|connect) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience|connect|proxy) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -82,6 +86,7 @@ source "$HARNESS/memory.sh"
 source "$HARNESS/alloc.sh"
 source "$HARNESS/jmh.sh"
 source "$HARNESS/connect.sh"
+source "$HARNESS/proxy.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -156,6 +161,8 @@ ensure_packages() {
       tls) want+=(wrk:wrk nginx:nginx openssl:openssl curl:curl) ;;
       memory) want+=(nginx:nginx curl:curl) ;;
       alloc) want+=(wrk:wrk curl:curl) ;;
+      proxy) want+=(wrk:wrk nginx:nginx haproxy:haproxy curl:curl)
+        [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || want+=(libnginx-mod-stream:libnginx-mod-stream) ;;
     esac
   done
   want+=(matplotlib:python3-matplotlib)
@@ -228,6 +235,7 @@ for profile in "${PROFILES[@]}"; do
       mapfile -t list < <(filter_servers "${HTTP_SERVERS_ALL[@]}"); run_alloc_profile http "${list[@]}" ;;
     jmh) run_jmh_profile ;;
     connect) mapfile -t list < <(filter_servers "${CONNECT_CLIENTS_ALL[@]}"); run_connect_profile "${list[@]}" ;;
+    proxy) mapfile -t list < <(filter_servers "${PROXY_SERVERS_ALL[@]}"); run_proxy_profile "${list[@]}" ;;
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"
