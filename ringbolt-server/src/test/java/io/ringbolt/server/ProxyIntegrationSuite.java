@@ -315,6 +315,37 @@ abstract class ProxyIntegrationSuite {
     }
 
     @Test
+    void tlsTerminatedByTheProxyInFrontOfAPlainBackend() throws Exception {
+        Processes.require("openssl", "openssl");
+        Processes.require("curl", "curl");
+        Path dir = Files.createTempDirectory("ringbolt-proxy-tls");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        var gen = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1"), Duration.ofSeconds(30));
+        assertThat(gen.exitCode()).as(gen.stderr()).isZero();
+        InetSocketAddress plain = startHttpBehindProxy(); // the plain proxy, and the backend behind it
+        InetSocketAddress backendAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), backendServer.port());
+        var tls = io.ringbolt.engine.tls.TlsContext.fromPem(cert, key);
+        try (Engine secure = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(1)
+                .handler(tls.wrap(new TcpProxy(backendAddress, Duration.ofSeconds(5)))).start()) {
+            byte[] body = new byte[1 << 20];
+            new Random(9).nextBytes(body);
+            Path upload = dir.resolve("upload.bin");
+            Files.write(upload, body);
+            String https = "https://127.0.0.1:" + secure.port();
+            Processes.Result curl = Processes.run(List.of("curl", "-sS", "--max-time", "20", "--cacert", cert.toString(),
+                    https + "/plaintext", "--next", "--cacert", cert.toString(), "--data-binary", "@" + upload,
+                    "-o", dir.resolve("echoed.bin").toString(), https + "/echo"), Duration.ofSeconds(30));
+            assertThat(curl.exitCode()).as(curl.stderr()).isZero();
+            assertThat(curl.stdout()).isEqualTo("Hello, World!");
+            assertThat(Files.readAllBytes(dir.resolve("echoed.bin"))).isEqualTo(body);
+        }
+        assertThat(plain.getPort()).isPositive();
+    }
+
+    @Test
     void wrkThroughTheProxyHasNoErrors() throws Exception {
         Processes.require("wrk", "wrk");
         InetSocketAddress address = startHttpBehindProxy();
