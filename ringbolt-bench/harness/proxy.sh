@@ -95,7 +95,7 @@ start_proxy() {
       cat >"$dir/haproxy.cfg" <<CFG
 global
     nbthread 1
-    maxconn 200000
+    maxconn 8000
 defaults
     mode tcp
     timeout connect 5s
