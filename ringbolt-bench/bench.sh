@@ -3,7 +3,7 @@
 #
 #   ./ringbolt bench [--quick] [PROFILE...] [options]
 #
-# Profiles (default: all; with --quick: echo and http): echo, http, memory, alloc, jmh.
+# Profiles (default: all; with --quick: echo and http): echo, http, memory, alloc, jmh, proxy.
 #   echo    TCP echo round trips/s and server CPU per round trip at 1, 64 and 512 connections:
 #           ringbolt io_uring/nio against Netty 4.2 io_uring/epoll/nio
 #   http    wrk/h2load scenarios against Ringbolt serve, Netty HTTP, nginx and a C epoll ceiling
@@ -25,7 +25,6 @@
 #   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
 #           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
 #           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
-#           (not part of the default run: `./ringbolt bench proxy`)
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -67,7 +66,7 @@ done
 # Only a full run (every default profile, every server) describes the product in BENCHMARKS.md.
 if [ ${#PROFILES[@]} -gt 0 ] || [ -n "$SERVERS_CSV" ]; then WRITE_DOC=0; fi
 if [ ${#PROFILES[@]} -eq 0 ]; then
-  if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh); fi
+  if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh proxy); fi
 fi
 [ "$QUICK" = 1 ] && WRITE_DOC=0
 

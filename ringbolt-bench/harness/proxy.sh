@@ -4,8 +4,8 @@
 # CPU. The backend is the same for all: nginx answering /plaintext with a constant (one worker,
 # no master), pinned to the client CPU together with wrk, started once. Primary figure: the
 # proxy's CPU µs per proxied request (its utime+stime over the window / responses wrk counted).
-# Rounds interleave the proxies, which stay up between rounds. Not part of the default run:
-# `./ringbolt bench proxy`.
+# Rounds interleave the proxies, which stay up between rounds (as many as the http profile's).
+# Part of the full run; alone: `./ringbolt bench proxy`.
 
 PROXY_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio haproxy nginx-stream)
 PROXY_CONNS=64
