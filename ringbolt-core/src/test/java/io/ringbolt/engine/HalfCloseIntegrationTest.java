@@ -118,6 +118,57 @@ class HalfCloseIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void overTls13ShutdownOutputSendsCloseNotifyAndReadingGoesOn(Backend backend) throws Exception {
+        SelfSigned certificate = SelfSigned.create("EC");
+        try {
+            java.util.concurrent.CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            ConnectionHandler byeThenListen = new ConnectionHandler() {
+                @Override
+                public void onOpen(Connection c) {
+                    c.write("bye".getBytes(StandardCharsets.US_ASCII));
+                    c.shutdownOutput();
+                }
+
+                @Override
+                public int onData(Connection c, ByteView data) {
+                    byte[] b = new byte[data.length()];
+                    data.copyTo(0, b, 0, b.length);
+                    received.writeBytes(b);
+                    return b.length;
+                }
+
+                @Override
+                public void onClose(Connection c, CloseReason reason) {
+                    closed.complete(reason);
+                }
+            };
+            io.ringbolt.engine.tls.TlsContext tls = io.ringbolt.engine.tls.TlsContext.fromKeyStore(certificate.keyStore, SelfSigned.PASSWORD);
+            try (Engine engine = TestEngines.loopback(backend, tls.wrap(c -> byeThenListen)).start();
+                 javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) certificate.clientContext().getSocketFactory().createSocket()) {
+                s.setSoTimeout(Clients.READ_TIMEOUT_MS);
+                s.connect(TestEngines.address(engine), Clients.READ_TIMEOUT_MS);
+                s.setEnabledProtocols(new String[] {"TLSv1.3"});
+                java.io.InputStream in = s.getInputStream(); // refused once close_notify arrived, which may be during the handshake
+                java.io.OutputStream out = s.getOutputStream();
+                s.startHandshake();
+                assertThat(new String(Clients.readToEof(in), StandardCharsets.US_ASCII))
+                        .as("the output, then close_notify as EOF").isEqualTo("bye");
+                out.write("late".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.shutdownOutput(); // TLS 1.3 half-close: close_notify, then FIN
+                // The TLS layer reports the close_notify as the EOF, and the default
+                // onInputClosed closes (LOCAL); over plain TCP it is the kernel's EOF (PEER_CLOSED).
+                assertThat(closed.get(10, TimeUnit.SECONDS)).isIn(CloseReason.PEER_CLOSED, CloseReason.LOCAL);
+                assertThat(received.toString(StandardCharsets.US_ASCII)).isEqualTo("late");
+            }
+        } finally {
+            certificate.delete();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void outboundConnectionHalfClosesToo(Backend backend) throws Exception {
         // A server that answers after the client's EOF: the engine's connected side shuts down
         // its output, then still reads the answer.

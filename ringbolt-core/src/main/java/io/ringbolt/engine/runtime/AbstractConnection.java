@@ -396,8 +396,10 @@ public abstract class AbstractConnection implements Connection {
         if (s != OPEN && s != OUTPUT_SHUTTING && s != OUTPUT_SHUT) {
             return; // EOF already seen, or not connected, or closed
         }
-        if (!readEnabled && in != null && !in.isEmpty()) {
+        if ((!readEnabled || s != OPEN) && in != null && !in.isEmpty()) {
             // EOF comes after the bytes kept while paused: hold it until they were presented.
+            // With the output shut down the EOF ends the connection, so it waits for every kept
+            // byte to be consumed even while reading is enabled (the handler declined them).
             setState(s == OPEN ? EOF_PENDING : s == OUTPUT_SHUTTING ? OUTPUT_SHUTTING_EOF_PENDING : OUTPUT_SHUT_EOF_PENDING);
             return;
         }
@@ -667,7 +669,7 @@ public abstract class AbstractConnection implements Connection {
             }
         }
         int s = state;
-        if (ConnectionState.eofPending(s) && readEnabled) {
+        if (ConnectionState.eofPending(s) && readEnabled && (s == EOF_PENDING || in == null || in.isEmpty())) {
             setState(s == EOF_PENDING ? OPEN : s == OUTPUT_SHUTTING_EOF_PENDING ? OUTPUT_SHUTTING : OUTPUT_SHUT);
             onInputEnded(); // the kept bytes went first; now the EOF
         }

@@ -24,8 +24,9 @@ package io.ringbolt.engine.runtime;
  *  EOF_PENDING ──shutdownOutput, output pending──▶ OUTPUT_SHUTTING_EOF_PENDING
  *  OPEN, OUTPUT_SHUTTING ──output flushed: FIN──▶ OUTPUT_SHUT
  *  EOF_PENDING, OUTPUT_SHUTTING_EOF_PENDING ──output flushed: FIN──▶ OUTPUT_SHUT_EOF_PENDING
- *  OUTPUT_SHUTTING ──peer EOF, reading paused with kept input──▶ OUTPUT_SHUTTING_EOF_PENDING
- *  OUTPUT_SHUT ──peer EOF, reading paused with kept input──▶ OUTPUT_SHUT_EOF_PENDING
+ *  OUTPUT_SHUTTING ──peer EOF with kept input (paused or not)──▶ OUTPUT_SHUTTING_EOF_PENDING
+ *  OUTPUT_SHUT ──peer EOF with kept input (paused or not)──▶ OUTPUT_SHUT_EOF_PENDING
+ *  (the EOF ends the connection here, so it waits until every kept byte was consumed)
  *  OUTPUT_SHUTTING(_EOF_PENDING) ──peer EOF delivered (onInputClosed)──▶ CLOSING_INPUT_CLOSED
  *  OUTPUT_SHUT(_EOF_PENDING) ──peer EOF delivered (onInputClosed)──▶ CLOSED (PEER_CLOSED)
  *  INPUT_CLOSED ──shutdownOutput──▶ as close(): both directions are then done
@@ -59,11 +60,11 @@ final class ConnectionState {
     static final int INPUT_CLOSED = 3;
     /** {@code shutdownOutput()} was called: no more writes; pending output drains, then FIN. Input open. */
     static final int OUTPUT_SHUTTING = 4;
-    /** As OUTPUT_SHUTTING, and the peer's EOF is held back behind kept input (see EOF_PENDING). */
+    /** As OUTPUT_SHUTTING, and the peer's EOF is held back until the kept input is consumed. */
     static final int OUTPUT_SHUTTING_EOF_PENDING = 5;
     /** Half-closed the other way: FIN sent, the handler still receives the peer's bytes. */
     static final int OUTPUT_SHUT = 6;
-    /** As OUTPUT_SHUT, and the peer's EOF is held back behind kept input. */
+    /** As OUTPUT_SHUT, and the peer's EOF is held back until the kept input is consumed. */
     static final int OUTPUT_SHUT_EOF_PENDING = 7;
     /** {@code close()} was called; pending output drains, then the connection closes. */
     static final int CLOSING = 8;

@@ -102,6 +102,8 @@ final class TlsConnection implements Connection, ConnectionHandler {
     private boolean inputClosedPending;
     private boolean inputClosedDelivered;
     private boolean closing;
+    /** shutdownOutput() was called: no more writes; close_notify follows the staged plaintext once the handshake is done. */
+    private boolean outputShutdownRequested;
     private boolean closeNotified;
     private boolean pumping;
     private boolean pumpAgain;
@@ -343,6 +345,10 @@ final class TlsConnection implements Connection, ConnectionHandler {
             wrapStaged();
         } catch (SSLException e) {
             fail(e);
+            return;
+        }
+        if (outputShutdownRequested) {
+            finishOutputShutdown();
         }
     }
 
@@ -669,7 +675,7 @@ final class TlsConnection implements Connection, ConnectionHandler {
 
     @Override
     public boolean isOpen() {
-        return !closing && failure == null && raw.isOpen();
+        return !closing && !outputShutdownRequested && failure == null && raw.isOpen();
     }
 
     @Override
@@ -773,7 +779,8 @@ final class TlsConnection implements Connection, ConnectionHandler {
      * {@inheritDoc}
      *
      * <p>Over TLS: the staged plaintext is encrypted, then close_notify follows it and the
-     * socket's output is shut down after the flush. Limits: the JDK's engine keeps decrypting
+     * socket's output is shut down after the flush; called during the handshake, all that
+     * happens when the handshake is done. Limits: the JDK's engine keeps decrypting
      * the peer's records afterwards under TLS 1.3 (its close_notify closes only this direction);
      * a TLS 1.2 peer may answer with its own close_notify and stop sending, which then reaches
      * the handler as EOF. A peer that keeps the socket open but ignores close_notify sees no
@@ -788,6 +795,13 @@ final class TlsConnection implements Connection, ConnectionHandler {
         if (!isOpen()) {
             return;
         }
+        outputShutdownRequested = true;
+        if (handshakeDone) {
+            finishOutputShutdown();
+        } // else onHandshakeFinished does it, after the plaintext staged meanwhile
+    }
+
+    private void finishOutputShutdown() {
         try {
             wrapStaged();
             engine.closeOutbound();

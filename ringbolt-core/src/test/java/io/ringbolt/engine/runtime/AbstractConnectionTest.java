@@ -355,6 +355,28 @@ class AbstractConnectionTest {
     }
 
     @Test
+    void afterShutdownOutputThePeersEofWaitsUntilEveryKeptByteIsConsumed() throws Exception {
+        // Regression: the EOF closed the connection at once and dropped bytes the handler had
+        // declined while reading stayed enabled (a blocking stream with a full window).
+        start();
+        handler.consume = v -> Math.min(v.length(), 2);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.shutdownOutput();
+            receive(c, "abcdef");
+            c.onInputEnded();
+        });
+        assertThat(handler.events).containsExactly("open", "data abcdef");
+        reactor.run(c::replayKeptInput);
+        reactor.run(() -> { });
+        assertThat(handler.events).noneMatch(e -> e.startsWith("close"));
+        handler.consume = v -> v.length();
+        reactor.run(c::replayKeptInput);
+        reactor.run(() -> { });
+        assertThat(handler.events).containsSubsequence("data abcdef", "data cdef", "data ef", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
     void closeAfterShutdownOutputLingersForThePeersEof() throws Exception {
         start();
         FakeConnection c = reactor.open();
