@@ -3,7 +3,7 @@
 #
 #   ./ringbolt bench [--quick] [PROFILE...] [options]
 #
-# Profiles (default: all; with --quick: echo and http): echo, http, memory, alloc, jmh.
+# Profiles (default: all; with --quick: echo and http): echo, http, memory, alloc, jmh, proxy.
 #   echo    TCP echo round trips/s and server CPU per round trip at 1, 64 and 512 connections:
 #           ringbolt io_uring/nio against Netty 4.2 io_uring/epoll/nio
 #   http    wrk/h2load scenarios against Ringbolt serve, Netty HTTP, nginx and a C epoll ceiling
@@ -29,6 +29,9 @@
 #   udp     UDP echo datagrams/s and server CPU per datagram, 64-byte datagrams, 1 and 64
 #           client sockets (C client): ringbolt udp-echo io_uring/nio against Netty 4.2's
 #           DatagramChannel on io_uring/epoll/nio (not part of the default run: `./ringbolt bench udp`)
+#   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
+#           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
+#           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -62,7 +65,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2) PROFILES+=("$1") ;;
+    echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2|proxy) PROFILES+=("$1") ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +73,7 @@ done
 # Only a full run (every default profile, every server) describes the product in BENCHMARKS.md.
 if [ ${#PROFILES[@]} -gt 0 ] || [ -n "$SERVERS_CSV" ]; then WRITE_DOC=0; fi
 if [ ${#PROFILES[@]} -eq 0 ]; then
-  if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh); fi
+  if [ "$QUICK" = 1 ]; then PROFILES=(echo http); else PROFILES=(echo http memory alloc jmh proxy); fi
 fi
 [ "$QUICK" = 1 ] && WRITE_DOC=0
 
@@ -90,6 +93,7 @@ source "$HARNESS/alloc.sh"
 source "$HARNESS/jmh.sh"
 source "$HARNESS/connect.sh"
 source "$HARNESS/udp.sh"
+source "$HARNESS/proxy.sh"
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -167,6 +171,8 @@ ensure_packages() {
       tls) want+=(wrk:wrk nginx:nginx openssl:openssl curl:curl) ;;
       memory) want+=(nginx:nginx curl:curl) ;;
       alloc) want+=(wrk:wrk curl:curl) ;;
+      proxy) want+=(wrk:wrk nginx:nginx haproxy:haproxy curl:curl)
+        [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || want+=(libnginx-mod-stream:libnginx-mod-stream) ;;
     esac
   done
   want+=(matplotlib:python3-matplotlib)
@@ -240,6 +246,7 @@ for profile in "${PROFILES[@]}"; do
     jmh) run_jmh_profile ;;
     connect) mapfile -t list < <(filter_servers "${CONNECT_CLIENTS_ALL[@]}"); run_connect_profile "${list[@]}" ;;
     udp) mapfile -t list < <(filter_servers "${UDP_SERVERS_ALL[@]}"); run_udp_profile "${list[@]}" ;;
+    proxy) mapfile -t list < <(filter_servers "${PROXY_SERVERS_ALL[@]}"); run_proxy_profile "${list[@]}" ;;
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"

@@ -273,6 +273,34 @@ def http_section(rows, out_dir, charts):
     return md
 
 
+PROXY_INTRO = (
+    "wrk (one thread, 64 keep-alive connections, /plaintext) → TCP proxy → a fixed backend (nginx "
+    "returning a constant body, one worker, no master). The proxy is the contender, pinned to CPU 0 "
+    "with one reactor / thread / worker: Ringbolt's `./ringbolt proxy` on io_uring and on NIO, "
+    "HAProxy (`mode tcp`, `nbthread 1`) and nginx's `stream` module (`proxy_pass`, one worker, no "
+    "master); the backend and wrk share CPU 1, so requests/s is capped by that CPU for everyone. "
+    "*Proxy CPU µs/request* is the proxy process's utime+stime over the window divided by the "
+    "responses wrk counted (lower is better); *vs Ringbolt* divides by Ringbolt io_uring's median. "
+    "RSS is the proxy's after the window; *Noise* as for echo.")
+
+
+def proxy_section(rows):
+    data, unavailable = group(rows, "proxy", "profile")
+    if not data and not unavailable:
+        return []
+    md = ["## TCP proxy: CPU per proxied HTTP request", "", PROXY_INTRO, ""]
+    columns = [("Proxy CPU µs/request", "server_cpu_us_per_req", 2, True, True),
+               ("Requests/s", "rps", 0, True, True),
+               ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
+               ("RSS KiB", "rss_kb", 0, False, False),
+               ("Proxy CPU %", "server_cpu_pct", 0, False, False),
+               ("Client CPU %", "client_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
+    for _, by_server in data.items():
+        md += comparison_table(by_server, columns)
+    md += unavailable_lines(unavailable)
+    return md
+
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -542,6 +570,7 @@ def main():
     md += connect_section(rows)
     udp = udp_section(rows)
     md += udp if udp else kept_udp_section()
+    md += proxy_section(rows)
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)

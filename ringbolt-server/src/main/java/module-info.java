@@ -1,4 +1,4 @@
-/** The Ringbolt command-line app: {@code serve} (HTTP demo and benchmark endpoints) and {@code echo}. */
+/** The Ringbolt command-line app: {@code serve} (HTTP demo and benchmark endpoints), {@code echo} and {@code proxy}. */
 module io.ringbolt.server {
     requires io.ringbolt.core;
     requires io.ringbolt.http;

@@ -66,7 +66,7 @@ public interface Connection {
     /** False while pending output is above the high water mark. */
     boolean isWritable();
 
-    /** True until the connection starts closing. */
+    /** True until the connection starts closing or its output is shut down (while writes are accepted). */
     boolean isOpen();
 
     /**
@@ -118,6 +118,22 @@ public interface Connection {
      */
     default boolean handOver(ConnectionHandler next) {
         throw new UnsupportedOperationException("handOver is not supported by " + getClass().getName());
+    }
+
+    /**
+     * Half-closes the connection: no more writes (they return false and {@link #isOpen()} turns
+     * false), what was written is flushed, then the peer gets FIN (its reads see EOF), while
+     * the peer's bytes keep reaching the handler. When the peer's EOF arrives too, the handler
+     * is told ({@link ConnectionHandler#onInputClosed}) and the connection closes
+     * ({@link CloseReason#PEER_CLOSED}). If the peer's EOF has been delivered already, this is
+     * {@link #close()}: both directions are then done. {@link #close()} and {@link #abort()}
+     * still work afterwards. Over TLS the FIN is preceded by close_notify. Any thread;
+     * idempotent; ordered after this thread's earlier writes.
+     *
+     * @throws UnsupportedOperationException if this connection cannot half-close (only test doubles)
+     */
+    default void shutdownOutput() {
+        throw new UnsupportedOperationException("shutdownOutput is not supported by " + getClass().getName());
     }
 
     /** Flushes what was written, then closes ({@link CloseReason#LOCAL}). Any thread; idempotent. */

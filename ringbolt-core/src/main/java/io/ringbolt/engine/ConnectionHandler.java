@@ -33,7 +33,10 @@ public interface ConnectionHandler {
 
     /**
      * The peer shut down its sending side (EOF). The default flushes what was written and
-     * closes ({@link Connection#close()}); override to keep writing on a half-closed connection.
+     * closes ({@link Connection#close()}); override to keep writing on a half-closed connection
+     * (and end it with {@link Connection#shutdownOutput()} or {@link Connection#close()}). If
+     * this side had already called {@code shutdownOutput()}, both directions are done: the
+     * connection closes after this call whatever the handler does.
      */
     default void onInputClosed(Connection connection) {
         connection.close();

@@ -19,10 +19,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** Entry point of {@code ./ringbolt serve|echo|udp-echo}. */
+/** Entry point of {@code ./ringbolt serve|echo|udp-echo|proxy}. */
 @Command(name = "ringbolt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Ringbolt: a Java network engine on io_uring.",
-        subcommands = {Main.Serve.class, Main.Echo.class, UdpEcho.class})
+        subcommands = {Main.Serve.class, Main.Echo.class, UdpEcho.class, ProxyCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Runs the command line and exits with its status. */

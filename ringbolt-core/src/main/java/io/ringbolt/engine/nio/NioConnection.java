@@ -215,7 +215,7 @@ final class NioConnection extends AbstractConnection implements NioSelectable {
     }
 
     @Override
-    protected void shutdownOutput() {
+    protected void shutdownSocketOutput() {
         try {
             channel.shutdownOutput();
         } catch (IOException | RuntimeException e) {

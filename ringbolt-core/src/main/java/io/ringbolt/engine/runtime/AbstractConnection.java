@@ -39,6 +39,10 @@ public abstract class AbstractConnection implements Connection {
     private static final int OPEN = ConnectionState.OPEN;
     private static final int EOF_PENDING = ConnectionState.EOF_PENDING;
     private static final int INPUT_CLOSED = ConnectionState.INPUT_CLOSED;
+    private static final int OUTPUT_SHUTTING = ConnectionState.OUTPUT_SHUTTING;
+    private static final int OUTPUT_SHUTTING_EOF_PENDING = ConnectionState.OUTPUT_SHUTTING_EOF_PENDING;
+    private static final int OUTPUT_SHUT = ConnectionState.OUTPUT_SHUT;
+    private static final int OUTPUT_SHUT_EOF_PENDING = ConnectionState.OUTPUT_SHUT_EOF_PENDING;
     private static final int CLOSING = ConnectionState.CLOSING;
     private static final int CLOSING_INPUT_CLOSED = ConnectionState.CLOSING_INPUT_CLOSED;
     private static final int LINGERING = ConnectionState.LINGERING;
@@ -153,10 +157,11 @@ public abstract class AbstractConnection implements Connection {
     protected abstract void closeSocket(boolean abortive);
 
     /**
-     * Shuts down the sending side (FIN) while reading goes on; the lingering close that
-     * follows a graceful local close uses it. Reactor thread.
+     * Shuts down the socket's sending side (FIN) while reading goes on; {@link #shutdownOutput()}
+     * and the lingering close that follows a graceful local close use it, always with the output
+     * flushed. May run twice on one socket (harmless). Reactor thread.
      */
-    protected abstract void shutdownOutput();
+    protected abstract void shutdownSocketOutput();
 
     /** Reading was enabled or disabled. Reactor thread. */
     protected abstract void readEnabledChanged(boolean enabled);
@@ -172,7 +177,8 @@ public abstract class AbstractConnection implements Connection {
     /**
      * Registers the connection, creates its handler and calls {@code onOpen}.
      *
-     * @return false if the connection was closed during open (the handler closed it or threw)
+     * @return false if the connection was closed during open (the handler closed it or threw);
+     *     true while it is open or half-closed by the handler (its input still wanted)
      */
     protected final boolean open() {
         reactor.register(this);
@@ -190,7 +196,7 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             callbackDepth--;
         }
-        return state == OPEN;
+        return state == OPEN || ConnectionState.isOutputShut(state);
     }
 
     private void setState(int next) {
@@ -387,15 +393,25 @@ public abstract class AbstractConnection implements Connection {
             setState(CLOSING_INPUT_CLOSED);
             return;
         }
-        if (s != OPEN) {
+        if (s != OPEN && s != OUTPUT_SHUTTING && s != OUTPUT_SHUT) {
             return; // EOF already seen, or not connected, or closed
         }
-        if (!readEnabled && in != null && !in.isEmpty()) {
+        if ((!readEnabled || s != OPEN) && in != null && !in.isEmpty()) {
             // EOF comes after the bytes kept while paused: hold it until they were presented.
-            setState(EOF_PENDING);
+            // With the output shut down the EOF ends the connection, so it waits for every kept
+            // byte to be consumed even while reading is enabled (the handler declined them).
+            setState(s == OPEN ? EOF_PENDING : s == OUTPUT_SHUTTING ? OUTPUT_SHUTTING_EOF_PENDING : OUTPUT_SHUT_EOF_PENDING);
             return;
         }
-        setState(INPUT_CLOSED);
+        if (s == OPEN) {
+            setState(INPUT_CLOSED);
+        } else {
+            // Our output is shut down (or about to be once flushed) and now the peer's is too:
+            // nothing more can move after the flush. The handler is still told, so that it can
+            // pass the EOF on (a proxy), and may not reopen anything.
+            closingReason = CloseReason.PEER_CLOSED;
+            setState(CLOSING_INPUT_CLOSED);
+        }
         callbackDepth++;
         try {
             handler.onInputClosed(this);
@@ -403,6 +419,9 @@ public abstract class AbstractConnection implements Connection {
             handlerFailed(t);
         } finally {
             callbackDepth--;
+        }
+        if (s == OUTPUT_SHUT && state != CLOSED) {
+            closeNow(CloseReason.PEER_CLOSED, false); // both FINs exchanged, nothing left to send
         }
     }
 
@@ -426,6 +445,8 @@ public abstract class AbstractConnection implements Connection {
             startSend();
         } else if (state == CLOSING || state == CLOSING_INPUT_CLOSED) {
             finishClose(closingReason);
+        } else if (state == OUTPUT_SHUTTING || state == OUTPUT_SHUTTING_EOF_PENDING) {
+            sendFin();
         }
     }
 
@@ -607,7 +628,7 @@ public abstract class AbstractConnection implements Connection {
             readEnabled = enabled;
             if (state != CLOSED) {
                 readEnabledChanged(enabled);
-                if (enabled && !replayScheduled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
+                if (enabled && !replayScheduled && (ConnectionState.eofPending(state) || (in != null && !in.isEmpty()))) {
                     // Kept bytes may hold requests the handler declined while paused, and the
                     // peer may send nothing more until they are answered: present them again.
                     // As a task, so that onData is never re-entered from inside a callback.
@@ -624,7 +645,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.execute(this::replayKeptInput);
             return;
         }
-        if (!replayScheduled && state != CLOSED && readEnabled && (state == EOF_PENDING || (in != null && !in.isEmpty()))) {
+        if (!replayScheduled && state != CLOSED && readEnabled && (ConnectionState.eofPending(state) || (in != null && !in.isEmpty()))) {
             replayScheduled = true;
             reactor.execute(presentTask);
         }
@@ -647,8 +668,9 @@ public abstract class AbstractConnection implements Connection {
                 return;
             }
         }
-        if (state == EOF_PENDING && readEnabled) {
-            setState(OPEN);
+        int s = state;
+        if (ConnectionState.eofPending(s) && readEnabled && (s == EOF_PENDING || in == null || in.isEmpty())) {
+            setState(s == EOF_PENDING ? OPEN : s == OUTPUT_SHUTTING_EOF_PENDING ? OUTPUT_SHUTTING : OUTPUT_SHUT);
             onInputEnded(); // the kept bytes went first; now the EOF
         }
     }
@@ -676,7 +698,7 @@ public abstract class AbstractConnection implements Connection {
             return true;
         }
         if (switchHandler(next)) {
-            if (state == EOF_PENDING || (in != null && !in.isEmpty())) {
+            if (ConnectionState.eofPending(state) || (in != null && !in.isEmpty())) {
                 if (callbackDepth == 0) {
                     presentKeptInput(); // e.g. from a task: the kept bytes reach next at once
                 } else if (!replayScheduled) {
@@ -755,7 +777,7 @@ public abstract class AbstractConnection implements Connection {
 
     private void closeAfterFlush(CloseReason reason) {
         int s = state;
-        if (!ConnectionState.isOpen(s)) {
+        if (!ConnectionState.isOpen(s) && !ConnectionState.isOutputShut(s)) {
             return;
         }
         if (out.isEmpty() && !sendInFlight()) {
@@ -763,8 +785,36 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closingReason = reason;
-        setState(s == OPEN ? CLOSING : CLOSING_INPUT_CLOSED);
+        setState(s == OPEN || s == OUTPUT_SHUTTING || s == OUTPUT_SHUT ? CLOSING : CLOSING_INPUT_CLOSED);
         flush();
+    }
+
+    @Override
+    public final void shutdownOutput() {
+        if (!reactor.inReactorThread()) {
+            reactor.execute(this::shutdownOutput);
+            return;
+        }
+        int s = state;
+        if (s == INPUT_CLOSED) {
+            closeAfterFlush(CloseReason.PEER_CLOSED); // the peer's side is shut already: both are done after the flush
+            return;
+        }
+        if (s != OPEN && s != EOF_PENDING) {
+            return; // shut down already, closing or closed
+        }
+        if (out.isEmpty() && !sendInFlight()) {
+            sendFin();
+        } else {
+            setState(s == OPEN ? OUTPUT_SHUTTING : OUTPUT_SHUTTING_EOF_PENDING);
+            flush();
+        }
+    }
+
+    /** Output is flushed after shutdownOutput(): FIN, while input keeps reaching the handler. */
+    private void sendFin() {
+        setState(ConnectionState.eofPending(state) ? OUTPUT_SHUT_EOF_PENDING : OUTPUT_SHUT);
+        shutdownSocketOutput();
     }
 
     /**
@@ -783,7 +833,7 @@ public abstract class AbstractConnection implements Connection {
         if (in != null) {
             in.release();
         }
-        shutdownOutput();
+        shutdownSocketOutput();
         if (!readEnabled) {
             readEnabled = true;
             readEnabledChanged(true);
@@ -792,7 +842,7 @@ public abstract class AbstractConnection implements Connection {
     }
 
     final void notifyShutdown() {
-        if (!ConnectionState.isOpen(state)) {
+        if (!ConnectionState.isOpen(state) && !ConnectionState.isOutputShut(state)) {
             return;
         }
         callbackDepth++;

@@ -46,9 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the previous one; wrapping the stream in a {@code BufferedOutputStream} still saves work for
  * byte-at-a-time writers.
  *
- * <p><b>Closing</b> either stream, or this object, closes the connection after the bytes
- * written so far are sent (as {@code Socket} does). Half-closing (a FIN while reading goes on)
- * is not offered yet: the engine's {@code Connection} has no call for it. A read or write
+ * <p><b>Closing</b> the input stream, or this object, closes the connection after the bytes
+ * written so far are sent (as {@code Socket} does). <b>Half-closing</b>: closing the output
+ * stream, or {@link #shutdownOutput()}, sends the bytes written so far and then FIN
+ * ({@link Connection#shutdownOutput()}) while reading goes on until the peer's EOF; later
+ * writes throw {@link SocketException}. A read or write
  * blocked in another thread ends with a {@link SocketException}; so do reads and writes after
  * the connection closed for another reason (the peer's reset: "Connection reset"; the engine
  * stopping, an idle or write timeout: "connection closed: REASON"), except that reads return
@@ -90,6 +92,8 @@ public final class ConnectionStream implements Closeable {
 
     // Written by any thread.
     private volatile boolean closedLocally;
+    /** {@link #shutdownOutput()} ran: writes are refused. Written under writeLock. */
+    private volatile boolean outputShut;
     private volatile long readTimeoutNs;
     private volatile long writeTimeoutNs;
     /** The reader parked for input, or null; the reactor unparks it after a change. */
@@ -193,6 +197,31 @@ public final class ConnectionStream implements Closeable {
         Connection c = connection;
         if (c != null) {
             c.close();
+        }
+    }
+
+    /**
+     * Half-closes: the bytes written so far are sent, then FIN; the peer's bytes can still be
+     * read until its EOF. Later writes throw {@link SocketException}; {@link #close()} is still
+     * needed (or the service's return) to release the connection, and once the peer's EOF has
+     * arrived too the engine closes it by itself. Waits for a write in progress on another
+     * thread. Idempotent.
+     *
+     * @throws IllegalStateException on the reactor thread, or before the connection opened
+     */
+    public void shutdownOutput() throws IOException {
+        Connection c = blockingConnection("shutdownOutput");
+        lock(writeLock, "shutdownOutput");
+        try {
+            if (outputShut || closedLocally) {
+                return;
+            }
+            outputShut = true;
+            openChunk = null; // handed over already: its stage task runs before the shutdown's
+            c.shutdownOutput(); // from this thread, so ordered after the chunks it handed over
+            LockSupport.unpark(parkedWriter);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -356,6 +385,9 @@ public final class ConnectionStream implements Closeable {
     private void checkWritableState() throws SocketException {
         if (closedLocally) {
             throw new SocketException("stream closed");
+        }
+        if (outputShut) {
+            throw new SocketException("output shut down");
         }
         CloseReason r = closeReason;
         if (r != null) {
@@ -561,9 +593,10 @@ public final class ConnectionStream implements Closeable {
         public void flush() {
         }
 
+        /** Half-closes ({@link ConnectionStream#shutdownOutput()}); reading goes on. */
         @Override
-        public void close() {
-            ConnectionStream.this.close();
+        public void close() throws IOException {
+            ConnectionStream.this.shutdownOutput();
         }
     }
 }

@@ -114,6 +114,8 @@ final class TlsConnection implements SecureConnection, ConnectionHandler {
     private boolean inputClosedPending;
     private boolean inputClosedDelivered;
     private boolean closing;
+    /** shutdownOutput() was called: no more writes; close_notify follows the staged plaintext once the handshake is done. */
+    private boolean outputShutdownRequested;
     private boolean closeNotified;
     private boolean pumping;
     private boolean pumpAgain;
@@ -377,6 +379,9 @@ final class TlsConnection implements SecureConnection, ConnectionHandler {
         } catch (SSLException e) {
             fail(e);
             return;
+        }
+        if (outputShutdownRequested) {
+            finishOutputShutdown();
         }
         if (inner instanceof ClientHandshake client) {
             client.handshakeDone(this);
@@ -724,7 +729,7 @@ final class TlsConnection implements SecureConnection, ConnectionHandler {
 
     @Override
     public boolean isOpen() {
-        return !closing && failure == null && raw.isOpen();
+        return !closing && !outputShutdownRequested && failure == null && raw.isOpen();
     }
 
     @Override
@@ -822,6 +827,43 @@ final class TlsConnection implements SecureConnection, ConnectionHandler {
             }
         }
         raw.close();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Over TLS: the staged plaintext is encrypted, then close_notify follows it and the
+     * socket's output is shut down after the flush; called during the handshake, all that
+     * happens when the handshake is done. Limits: the JDK's engine keeps decrypting
+     * the peer's records afterwards under TLS 1.3 (its close_notify closes only this direction);
+     * a TLS 1.2 peer may answer with its own close_notify and stop sending, which then reaches
+     * the handler as EOF. A peer that keeps the socket open but ignores close_notify sees no
+     * difference from a FIN.
+     */
+    @Override
+    public void shutdownOutput() {
+        if (!raw.reactor().inReactorThread()) {
+            raw.reactor().execute(this::shutdownOutput);
+            return;
+        }
+        if (!isOpen()) {
+            return;
+        }
+        outputShutdownRequested = true;
+        if (handshakeDone) {
+            finishOutputShutdown();
+        } // else onHandshakeFinished does it, after the plaintext staged meanwhile
+    }
+
+    private void finishOutputShutdown() {
+        try {
+            wrapStaged();
+            engine.closeOutbound();
+            wrapClosingMessages(); // close_notify
+        } catch (SSLException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + raw.id() + ": close_notify not sent: " + e.getMessage());
+        }
+        raw.shutdownOutput();
     }
 
     @Override

@@ -352,7 +352,7 @@ final class UringConnection extends AbstractConnection implements CompletionTarg
     }
 
     @Override
-    protected void shutdownOutput() {
+    protected void shutdownSocketOutput() {
         // A direct system call, not IORING_OP_SHUTDOWN: the kernel always runs that op on an
         // io-wq worker and resolves the fd number only there, so when the peer's EOF arrived
         // first the close below could free the number, the next accept could reuse it, and the

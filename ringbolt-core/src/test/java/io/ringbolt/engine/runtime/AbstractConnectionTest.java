@@ -276,6 +276,119 @@ class AbstractConnectionTest {
         assertThat(reactor.call(() -> c.outputShutdown)).isFalse();
     }
 
+    @Test
+    void shutdownOutputSendsFinAfterTheFlushAndKeepsReading() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write(new byte[10]);
+            c.shutdownOutput();
+            assertThat(c.outputShutdown).as("FIN waits for the pending output").isFalse();
+            assertThat(c.isOpen()).isFalse();
+            assertThat(c.write(new byte[1])).as("no writes after shutdownOutput").isFalse();
+        });
+        assertThat(reactor.call(() -> c.sendsStarted)).isEqualTo(1);
+        reactor.run(() -> c.completeSend(10));
+        assertThat(reactor.call(() -> c.outputShutdown)).isTrue();
+        reactor.run(() -> receive(c, "still reading"));
+        assertThat(handler.events).contains("data still reading").noneMatch(e -> e.startsWith("close"));
+        reactor.run(c::onInputEnded);
+        assertThat(handler.events).endsWith("input closed", "close PEER_CLOSED");
+        assertThat(reactor.call(() -> c.closedAbortive)).isFalse();
+    }
+
+    @Test
+    void peerEofBeforeTheFlushOfAShutdownOutputClosesOnceFlushed() throws Exception {
+        start();
+        handler.consume = v -> v.length();
+        ScriptedHandler keepOpen = handler;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.write(new byte[10]);
+            c.shutdownOutput();
+            c.onInputEnded();
+        });
+        assertThat(keepOpen.events).contains("input closed").noneMatch(e -> e.startsWith("close"));
+        reactor.run(() -> c.completeSend(10));
+        assertThat(handler.events).endsWith("close PEER_CLOSED");
+        assertThat(handler.closes()).isEqualTo(1);
+    }
+
+    @Test
+    void shutdownOutputAfterThePeersEofIsAClose() throws Exception {
+        start();
+        ScriptedHandler halfOpen = new ScriptedHandler() {
+            @Override
+            public void onInputClosed(io.ringbolt.engine.Connection conn) {
+                events.add("input closed");
+                conn.write(new byte[5]); // still writable: the input side only is closed
+                conn.shutdownOutput();
+            }
+        };
+        reactor = null;
+        startWith(halfOpen);
+        FakeConnection c = reactor.open();
+        reactor.run(c::onInputEnded);
+        assertThat(halfOpen.events).containsExactly("open", "input closed");
+        reactor.run(() -> c.completeSend(5));
+        assertThat(halfOpen.events).endsWith("close PEER_CLOSED");
+        assertThat(reactor.call(() -> c.outputShutdown)).as("closed without lingering").isFalse();
+    }
+
+    @Test
+    void eofHeldBehindKeptInputAfterShutdownOutputIsDeliveredAfterIt() throws Exception {
+        start();
+        handler.consume = v -> 0;
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.shutdownOutput(); // nothing pending: FIN at once
+            c.setReadEnabled(false);
+            receive(c, "tail");
+            c.onInputEnded();
+        });
+        assertThat(reactor.call(() -> c.outputShutdown)).isTrue();
+        assertThat(handler.events).containsExactly("open");
+        handler.consume = v -> v.length();
+        reactor.run(() -> c.setReadEnabled(true));
+        reactor.run(() -> { });
+        assertThat(handler.events).containsSubsequence("data tail", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
+    void afterShutdownOutputThePeersEofWaitsUntilEveryKeptByteIsConsumed() throws Exception {
+        // Regression: the EOF closed the connection at once and dropped bytes the handler had
+        // declined while reading stayed enabled (a blocking stream with a full window).
+        start();
+        handler.consume = v -> Math.min(v.length(), 2);
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.shutdownOutput();
+            receive(c, "abcdef");
+            c.onInputEnded();
+        });
+        assertThat(handler.events).containsExactly("open", "data abcdef");
+        reactor.run(c::replayKeptInput);
+        reactor.run(() -> { });
+        assertThat(handler.events).noneMatch(e -> e.startsWith("close"));
+        handler.consume = v -> v.length();
+        reactor.run(c::replayKeptInput);
+        reactor.run(() -> { });
+        assertThat(handler.events).containsSubsequence("data abcdef", "data cdef", "data ef", "input closed", "close PEER_CLOSED");
+    }
+
+    @Test
+    void closeAfterShutdownOutputLingersForThePeersEof() throws Exception {
+        start();
+        FakeConnection c = reactor.open();
+        reactor.run(() -> {
+            c.shutdownOutput();
+            c.close();
+        });
+        assertThat(handler.events).noneMatch(e -> e.startsWith("close"));
+        reactor.run(c::onInputEnded);
+        assertThat(handler.events).endsWith("close LOCAL");
+    }
+
     /** A handler that consumes one line ending in '\n' and hands the connection to {@code next}. */
     private static ScriptedHandler upgrader(ScriptedHandler next) {
         ScriptedHandler a = new ScriptedHandler();

@@ -44,11 +44,11 @@ final class FakeConnection extends AbstractConnection {
         releaseOutput();
     }
 
-    /** Whether the lingering close shut the sending side down. */
+    /** Whether the socket's sending side was shut down (the lingering close, or shutdownOutput). */
     boolean outputShutdown;
 
     @Override
-    protected void shutdownOutput() {
+    protected void shutdownSocketOutput() {
         outputShutdown = true;
     }
 
