@@ -72,13 +72,19 @@ public final class Main implements Callable<Integer> {
         @Mixin
         TlsFlags tls;
 
+        @Mixin
+        HttpPorts ports;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
             HttpServer server = httpServer(http);
-            String tlsText = tls.describe("http/1.1");
-            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1"))
-                    .startupLog(e -> StartupLine.of("serve", e, StartupLine.Protocol.HTTP, tlsText)));
+            Engine.Builder builder = options.builder();
+            var handler = ports.configure(builder, options.host, server, tls);
+            boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;
+            String tlsText = ports.hasTlsPorts() ? tls.describe() : tls.describe("http/1.1");
+            return runEngine(options, builder.handler(handler)
+                    .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)));
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {

@@ -53,6 +53,21 @@ final class StartupLine {
         return sb.append("; ").append(engine.features()).toString();
     }
 
+    /**
+     * The line for listeners that differ per port: {@code listener} describes each bound address
+     * (URL and protocols); {@code tls} is the TLS description, or null without TLS.
+     */
+    static String of(String command, Engine engine, java.util.function.Function<InetSocketAddress, String> listener, String tls) {
+        String line = of(command, engine, Protocol.HTTP, null);
+        int at = line.indexOf(", listening on ");
+        int end = line.indexOf("; ", at);
+        StringJoiner each = new StringJoiner(", ");
+        for (InetSocketAddress a : engine.boundAddresses()) {
+            each.add(listener.apply(a));
+        }
+        return line.substring(0, at) + ", listening on " + each + (tls != null ? " (" + tls + ")" : "") + line.substring(end);
+    }
+
     /** {@code http://127.0.0.1:8080/}, {@code https://[::1]:8443/}, {@code tcp://127.0.0.1:7000}. */
     static String url(Protocol protocol, boolean tls, InetSocketAddress address) {
         return (tls ? protocol.tlsScheme() : protocol.plainScheme()) + "://" + Engine.hostPort(address)
