@@ -2,15 +2,23 @@ package io.ringbolt.server;
 
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
+import io.ringbolt.http.Health;
 import io.ringbolt.http.HttpOptions;
 import io.ringbolt.http.HttpServer;
+import io.ringbolt.http.Router;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
@@ -18,12 +26,19 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Entry point of {@code ./ringbolt serve|echo}. */
 @Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
         description = "Ringbolt: a Java network engine on io_uring.",
         subcommands = {Main.Serve.class, Main.Echo.class})
 public final class Main implements Callable<Integer> {
+    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Options from a Java properties file, keys = long option names without dashes (port=8080); "
+                    + "flags override RINGBOLT_* environment variables (RINGBOLT_PORT=8080), which override the file "
+                    + "(default: $RINGBOLT_CONFIG when set).")
+    Path config;
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
@@ -32,16 +47,76 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line; returns the exit status. */
     public static int run(String... args) {
+        return run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with {@code env} as the environment ({@link ConfigDefaults}: flag &gt;
+     * {@code RINGBOLT_*} &gt; {@code --config} file &gt; default); returns the exit status.
+     */
+    static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(env, out, err, args);
+        return cl == null ? 2 : cl.execute(args);
+    }
+
+    /** The command line for {@code args}, or null (after printing why) when the configuration is unusable. */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        ConfigDefaults config;
+        try {
+            config = ConfigDefaults.load(cl, env, List.of(args));
+        } catch (IllegalArgumentException e) {
+            err.println("ringbolt: " + e.getMessage());
+            return null;
+        }
+        cl.setDefaultValueProvider(config);
+        cl.setParameterExceptionHandler((ex, unused) -> {
+            ConfigDefaults.Origin origin = ex.getArgSpec() instanceof OptionSpec o ? config.origin(ConfigDefaults.key(o)) : null;
+            if (origin != null) {
+                ex.getCommandLine().getErr().println("ringbolt: " + origin.describe(conversionReason(ex)));
+                return 2;
+            }
+            ex.getCommandLine().getErr().println(ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, ex.getCommandLine().getErr())) {
+                ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            }
+            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
                     || ex instanceof UncheckedIOException || ex instanceof IOException) {
-                cmd.getErr().println("ringbolt: " + ex.getMessage());
+                cmd.getErr().println("ringbolt: " + withOrigin(config, ex.getMessage()));
                 return 2;
             }
             throw ex;
         });
-        return cl.execute(args);
+        return cl;
+    }
+
+    private static final Pattern KEY_VALUE_REASON = Pattern.compile("([a-z0-9-]+)=(.*?) \\((.*)\\)", Pattern.DOTALL);
+
+    /** {@code key=value (reason)} about a value from the environment or file names that source. */
+    private static String withOrigin(ConfigDefaults config, String message) {
+        Matcher m = KEY_VALUE_REASON.matcher(String.valueOf(message));
+        if (m.matches()) {
+            ConfigDefaults.Origin origin = config.origin(m.group(1));
+            if (origin != null && origin.value().equals(m.group(2))) {
+                return origin.describe(m.group(3));
+            }
+        }
+        return message;
+    }
+
+    private static String conversionReason(CommandLine.ParameterException ex) {
+        Class<?> type = ex.getArgSpec().type();
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "not a number";
+        }
+        String msg = String.valueOf(ex.getMessage());
+        int colon = msg.indexOf("': ");
+        return colon >= 0 ? msg.substring(colon + 3) : msg;
     }
 
     @Override
@@ -53,7 +128,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
                     + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
-                    + "/delay/{ms}. SIGINT/SIGTERM drain gracefully.")
+                    + "/delay/{ms}, and the probes GET /health/live and /health/ready. SIGINT/SIGTERM turn readiness 503, "
+                    + "keep serving for --drain-delay, then drain gracefully.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         EngineOptions options;
@@ -64,14 +140,19 @@ public final class Main implements Callable<Integer> {
         @Mixin
         TlsFlags tls;
 
+        @Mixin
+        HealthFlags healthFlags;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
-            HttpServer server = httpServer(http);
-            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
+            Duration drainDelay = healthFlags.drainDelay();
+            Health health = new Health();
+            HttpServer server = httpServer(http, health);
+            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")), health, drainDelay);
         }
 
-        static HttpServer httpServer(HttpFlags http) throws IOException {
+        static HttpServer httpServer(HttpFlags http, Health health) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -79,7 +160,9 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
+            Router router = DemoApp.router(data, http.maxUploadBytes);
+            health.mount(router);
+            return HttpServer.create(router, httpOptions);
         }
     }
 
@@ -99,11 +182,21 @@ public final class Main implements Callable<Integer> {
     }
 
     static int runEngine(EngineOptions options, Engine.Builder builder) throws InterruptedException {
+        return runEngine(options, builder, new Health(), Duration.ZERO);
+    }
+
+    /**
+     * Starts the engine, marks {@code health} ready, and waits for SIGINT/SIGTERM, which turn it
+     * draining, keep serving for {@code drainDelay}, then stop the engine gracefully.
+     */
+    static int runEngine(EngineOptions options, Engine.Builder builder, Health health, Duration drainDelay)
+            throws InterruptedException {
         configureLogging(options.logLevel);
         Engine engine = builder.start();
+        health.ready();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {
-            engine.close();
+            health.drainAndStop(engine, drainDelay);
             stopped.countDown();
         }));
         stopped.await();
