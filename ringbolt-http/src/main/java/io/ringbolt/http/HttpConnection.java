@@ -77,6 +77,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     private long headStartNs;
     private boolean closeAfterResponse;
     private boolean shutdownRequested;
+    /** Whether a response has completed: a connection closed at shutdown before its first request fails its client. */
+    private boolean answeredOnce;
     /** Why reading is paused: a set of {@code PAUSED_FOR_*} bits; reading runs when it is empty. */
     private int readPauses;
     /** When the current body started waiting for memory (0: not waiting). */
@@ -158,7 +160,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     @Override
     public void onShutdown(Connection c) {
         shutdownRequested = true;
-        if (phase == READ_HEAD && !parser.inProgress()) {
+        // An idle keep-alive connection is closed now (its client retries on a new one); a new
+        // connection has a request on its way, accepted just before the listener closed during
+        // a rolling restart: it is answered (with Connection: close) within the header timeout.
+        if (phase == READ_HEAD && !parser.inProgress() && answeredOnce) {
             connection.close();
         } else {
             closeAfterResponse = true;
@@ -415,6 +420,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
         }
         parser.reset();
         body.trim();
+        answeredOnce = true;
         if (close) {
             phase = CLOSED;
             connection.close();

@@ -449,6 +449,31 @@ class HttpConnectionTest {
         assertThat(busy.isOpen()).isFalse();
     }
 
+    /**
+     * Regression (rolling restart on a shared port): a connection accepted just before the
+     * listener closed was closed at shutdown before its request arrived, and its client got EOF
+     * instead of an answer. It now gets its one answer, with Connection: close; a client that
+     * never sends is closed quietly by the header timeout.
+     */
+    @Test
+    void shutdownAnswersTheFirstRequestOfANewConnection() {
+        options = options.withHeaderTimeout(Duration.ofSeconds(2));
+        FakeConnection fresh = connect();
+        fresh.handler.onShutdown(fresh);
+        assertThat(fresh.isOpen()).isTrue();
+        fresh.receive(get("/"));
+        RawResponse r = RawResponse.parseOne(fresh.takeSent());
+        assertThat(r.body()).isEqualTo("hello");
+        assertThat(r.header("connection")).isEqualTo("close");
+        assertThat(fresh.isOpen()).isFalse();
+
+        FakeConnection silent = connect();
+        silent.handler.onShutdown(silent);
+        reactor.advance(TimeUnit.MILLISECONDS.toNanos(2100));
+        assertThat(silent.isOpen()).isFalse();
+        assertThat(silent.takeSent()).isEmpty();
+    }
+
     @Test
     void peerEofDuringADeferredResponseStillGetsTheAnswer() {
         router.get("/later", (req, res) -> {
