@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Option values from the environment and a config file, below the command line: precedence is
@@ -101,6 +103,65 @@ final class ConfigDefaults implements IDefaultValueProvider {
             }
         }
         return new ConfigDefaults(env, file, entries, List.copyOf(args));
+    }
+
+    /**
+     * Sets up {@code root} for {@code args}: this provider, and parameter errors about supplied
+     * values reported with their source. Returns null after printing why to {@code root}'s
+     * error writer when the file is unusable.
+     */
+    static ConfigDefaults install(CommandLine root, Map<String, String> env, String... args) {
+        ConfigDefaults config;
+        try {
+            config = load(root, env, List.of(args));
+        } catch (IllegalArgumentException e) {
+            root.getErr().println("ringbolt: " + e.getMessage());
+            return null;
+        }
+        root.setDefaultValueProvider(config);
+        root.setParameterExceptionHandler(config::onParameterError);
+        return config;
+    }
+
+    private int onParameterError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        Origin origin = ex.getArgSpec() instanceof OptionSpec o ? origin(key(o)) : null;
+        if (origin != null) {
+            cl.getErr().println("ringbolt: " + origin.describe(conversionReason(ex)));
+            return 2;
+        }
+        cl.getErr().println(ex.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, cl.getErr())) {
+            cl.usage(cl.getErr());
+        }
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static String conversionReason(CommandLine.ParameterException ex) {
+        Class<?> type = ex.getArgSpec().type();
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "not a number";
+        }
+        String msg = String.valueOf(ex.getMessage());
+        int colon = msg.indexOf("': ");
+        return colon >= 0 ? msg.substring(colon + 3) : msg;
+    }
+
+    private static final Pattern KEY_VALUE_REASON = Pattern.compile("([a-z0-9-]+)=(.*?) \\((.*)\\)", Pattern.DOTALL);
+
+    /**
+     * A setup error's {@code key=value (reason)} message, naming the value's source when it came
+     * from the environment or the file ({@code RINGBOLT_LOG_LEVEL=loud (environment): expected ...}).
+     */
+    String explain(String message) {
+        Matcher m = KEY_VALUE_REASON.matcher(String.valueOf(message));
+        if (m.matches()) {
+            Origin origin = origin(m.group(1));
+            if (origin != null && origin.value().equals(m.group(2))) {
+                return origin.describe(m.group(3));
+            }
+        }
+        return message;
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.ringbolt.http.Router;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,8 +24,6 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Entry point of {@code ./ringbolt serve|echo}. */
 @Command(name = "ringbolt", mixinStandardHelpOptions = true, version = "ringbolt 0.1.0",
@@ -64,59 +60,19 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        ConfigDefaults config;
-        try {
-            config = ConfigDefaults.load(cl, env, List.of(args));
-        } catch (IllegalArgumentException e) {
-            err.println("ringbolt: " + e.getMessage());
+        ConfigDefaults config = ConfigDefaults.install(cl, env, args);
+        if (config == null) {
             return null;
         }
-        cl.setDefaultValueProvider(config);
-        cl.setParameterExceptionHandler((ex, unused) -> {
-            ConfigDefaults.Origin origin = ex.getArgSpec() instanceof OptionSpec o ? config.origin(ConfigDefaults.key(o)) : null;
-            if (origin != null) {
-                ex.getCommandLine().getErr().println("ringbolt: " + origin.describe(conversionReason(ex)));
-                return 2;
-            }
-            ex.getCommandLine().getErr().println(ex.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, ex.getCommandLine().getErr())) {
-                ex.getCommandLine().usage(ex.getCommandLine().getErr());
-            }
-            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
-        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
                     || ex instanceof UncheckedIOException || ex instanceof IOException) {
-                cmd.getErr().println("ringbolt: " + withOrigin(config, ex.getMessage()));
+                cmd.getErr().println("ringbolt: " + config.explain(ex.getMessage()));
                 return 2;
             }
             throw ex;
         });
         return cl;
-    }
-
-    private static final Pattern KEY_VALUE_REASON = Pattern.compile("([a-z0-9-]+)=(.*?) \\((.*)\\)", Pattern.DOTALL);
-
-    /** {@code key=value (reason)} about a value from the environment or file names that source. */
-    private static String withOrigin(ConfigDefaults config, String message) {
-        Matcher m = KEY_VALUE_REASON.matcher(String.valueOf(message));
-        if (m.matches()) {
-            ConfigDefaults.Origin origin = config.origin(m.group(1));
-            if (origin != null && origin.value().equals(m.group(2))) {
-                return origin.describe(m.group(3));
-            }
-        }
-        return message;
-    }
-
-    private static String conversionReason(CommandLine.ParameterException ex) {
-        Class<?> type = ex.getArgSpec().type();
-        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
-            return "not a number";
-        }
-        String msg = String.valueOf(ex.getMessage());
-        int colon = msg.indexOf("': ");
-        return colon >= 0 ? msg.substring(colon + 3) : msg;
     }
 
     @Override
