@@ -87,7 +87,16 @@ final class ConfigDefaults implements IDefaultValueProvider {
         }
         Map<String, FileEntry> entries = Map.of();
         if (file != null) {
-            entries = readFile(file);
+            try {
+                entries = readFile(file);
+            } catch (IllegalArgumentException e) {
+                if (configArg != null) {
+                    throw e;
+                }
+                // config=FILE (why) → RINGBOLT_CONFIG=FILE (environment): why
+                String why = e.getMessage().substring(e.getMessage().indexOf(" (") + 2, e.getMessage().length() - 1);
+                throw new IllegalArgumentException(new Origin(ENV_PREFIX + "CONFIG", file.toString(), "environment").describe(why), e);
+            }
             CommandSpec target = selectedCommand(root, args);
             Set<String> known = new HashSet<>();
             for (OptionSpec o : target.options()) {

@@ -121,9 +121,12 @@ class ConfigDefaultsTest {
         assertThat(run(Map.of(), "serve", "--config", dir.resolve("nope.properties").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("ringbolt: config=" + dir.resolve("nope.properties") + " (file not found)");
 
+        assertThat(run(Map.of("RINGBOLT_CONFIG", "/nonexistent/ringbolt.properties"), "serve")).isEqualTo(2);
+        assertThat(err.toString()).contains("ringbolt: RINGBOLT_CONFIG=/nonexistent/ringbolt.properties (environment): file not found");
+
         Path bad = file("port=1\nhost=\\u12\n");
         assertThat(run(Map.of("RINGBOLT_CONFIG", bad.toString()), "serve")).isEqualTo(2);
-        assertThat(err.toString()).contains("ringbolt: config=" + bad + " (line 2: Malformed \\uxxxx encoding.)");
+        assertThat(err.toString()).contains("ringbolt: RINGBOLT_CONFIG=" + bad + " (environment): line 2: Malformed \\uxxxx encoding.");
 
         Path twice = Files.writeString(dir.resolve("twice.properties"), "port=1\nport=2\n");
         assertThat(run(Map.of(), "serve", "--config", twice.toString())).isEqualTo(2);
