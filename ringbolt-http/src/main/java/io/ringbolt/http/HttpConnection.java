@@ -54,6 +54,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     /** {@code Retry-After} of a 503 for want of memory, in seconds. */
     private static final int BUDGET_RETRY_AFTER_SECONDS = 1;
 
+    /** At shutdown, how long a connection that has not started its first request gets to start it. */
+    static final long FIRST_REQUEST_SHUTDOWN_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final HttpServer server;
     private final HttpOptions options;
     private final Connection connection;
@@ -160,14 +163,19 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry 
     @Override
     public void onShutdown(Connection c) {
         shutdownRequested = true;
-        // An idle keep-alive connection is closed now (its client retries on a new one); a new
-        // connection has a request on its way, accepted just before the listener closed during
-        // a rolling restart: it is answered (with Connection: close) within the header timeout.
-        if (phase == READ_HEAD && !parser.inProgress() && answeredOnce) {
-            connection.close();
-        } else {
-            closeAfterResponse = true;
+        // An idle keep-alive connection is closed now (its client retries on a new one). A new
+        // connection has a request on its way (accepted just before the listener closed during
+        // a rolling restart): it is answered with Connection: close if the request starts within
+        // FIRST_REQUEST_SHUTDOWN_WAIT, so a speculative connection that never sends one holds
+        // the stop up only that long.
+        if (phase == READ_HEAD && !parser.inProgress()) {
+            if (answeredOnce) {
+                connection.close();
+                return;
+            }
+            timer.set(ConnectionTimer.Kind.IDLE, reactor.nanoTime() + Math.min(headerTimeoutNs, FIRST_REQUEST_SHUTDOWN_WAIT_NS));
         }
+        closeAfterResponse = true;
     }
 
     @Override
