@@ -56,6 +56,9 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     /** {@code Retry-After} of a 503 for want of memory, in seconds. */
     private static final int BUDGET_RETRY_AFTER_SECONDS = 1;
 
+    /** At shutdown, how long a connection that has not started its first request gets to start it. */
+    static final long FIRST_REQUEST_SHUTDOWN_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final HttpServer server;
     private final HttpOptions options;
     private final Connection connection;
@@ -83,6 +86,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     private long headStartNs;
     private boolean closeAfterResponse;
     private boolean shutdownRequested;
+    /** Whether a response has completed: a connection closed at shutdown before its first request fails its client. */
+    private boolean answeredOnce;
     /** Why reading is paused: a set of {@code PAUSED_FOR_*} bits; reading runs when it is empty. */
     private int readPauses;
     /** When the current body started waiting for memory (0: not waiting). */
@@ -212,11 +217,19 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     @Override
     public void onShutdown(Connection c) {
         shutdownRequested = true;
+        // An idle keep-alive connection is closed now (its client retries on a new one). A new
+        // connection has a request on its way (accepted just before the listener closed during
+        // a rolling restart): it is answered with Connection: close if the request starts within
+        // FIRST_REQUEST_SHUTDOWN_WAIT, so a speculative connection that never sends one holds
+        // the stop up only that long.
         if (phase == READ_HEAD && !parser.inProgress()) {
-            connection.close();
-        } else {
-            closeAfterResponse = true;
+            if (answeredOnce) {
+                connection.close();
+                return;
+            }
+            timer.set(ConnectionTimer.Kind.IDLE, reactor.nanoTime() + Math.min(headerTimeoutNs, FIRST_REQUEST_SHUTDOWN_WAIT_NS));
         }
+        closeAfterResponse = true;
     }
 
     @Override
@@ -487,6 +500,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         finished(response.status);
         parser.reset();
         body.trim();
+        answeredOnce = true;
         if (close) {
             phase = CLOSED;
             connection.close();

@@ -555,6 +555,36 @@ class HttpConnectionTest {
         assertThat(busy.isOpen()).isFalse();
     }
 
+    /**
+     * Regression (rolling restart on a shared port): a connection accepted just before the
+     * listener closed was closed at shutdown before its request arrived, and its client got EOF
+     * instead of an answer. It now gets its one answer, with Connection: close, if the request
+     * starts within a second; a speculative connection that never sends is closed quietly then,
+     * not after the whole header timeout.
+     */
+    @Test
+    void shutdownAnswersTheFirstRequestOfANewConnection() {
+        options = options.withHeaderTimeout(Duration.ofSeconds(10));
+        FakeConnection fresh = connect();
+        fresh.handler.onShutdown(fresh);
+        assertThat(fresh.isOpen()).isTrue();
+        reactor.advance(TimeUnit.MILLISECONDS.toNanos(900));
+        assertThat(fresh.isOpen()).isTrue();
+        fresh.receive(get("/"));
+        RawResponse r = RawResponse.parseOne(fresh.takeSent());
+        assertThat(r.body()).isEqualTo("hello");
+        assertThat(r.header("connection")).isEqualTo("close");
+        assertThat(fresh.isOpen()).isFalse();
+
+        FakeConnection silent = connect();
+        silent.handler.onShutdown(silent);
+        reactor.advance(TimeUnit.MILLISECONDS.toNanos(900));
+        assertThat(silent.isOpen()).isTrue();
+        reactor.advance(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(silent.isOpen()).isFalse();
+        assertThat(silent.takeSent()).isEmpty();
+    }
+
     @Test
     void peerEofDuringADeferredResponseStillGetsTheAnswer() {
         router.get("/later", (req, res) -> {

@@ -2,15 +2,21 @@ package io.ringbolt.server;
 
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
+import io.ringbolt.http.Health;
 import io.ringbolt.http.HttpOptions;
 import io.ringbolt.http.HttpServer;
+import io.ringbolt.http.Router;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
@@ -24,6 +30,11 @@ import java.util.logging.SimpleFormatter;
         description = "Ringbolt: a Java network engine on io_uring.",
         subcommands = {Main.Serve.class, Main.Echo.class, UdpEcho.class, ProxyCommand.class})
 public final class Main implements Callable<Integer> {
+    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Options from a Java properties file, keys = long option names without dashes (port=8080); "
+                    + "flags override RINGBOLT_* environment variables (RINGBOLT_PORT=8080), which override the file "
+                    + "(default: $RINGBOLT_CONFIG when set).")
+    Path config;
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
@@ -32,16 +43,36 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line; returns the exit status. */
     public static int run(String... args) {
+        return run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with {@code env} as the environment ({@link ConfigDefaults}: flag &gt;
+     * {@code RINGBOLT_*} &gt; {@code --config} file &gt; default); returns the exit status.
+     */
+    static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(env, out, err, args);
+        return cl == null ? 2 : cl.execute(args);
+    }
+
+    /** The command line for {@code args}, or null (after printing why) when the configuration is unusable. */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        ConfigDefaults config = ConfigDefaults.install(cl, env, args);
+        if (config == null) {
+            return null;
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
                     || ex instanceof UncheckedIOException || ex instanceof IOException) {
-                cmd.getErr().println("ringbolt: " + ex.getMessage());
+                cmd.getErr().println("ringbolt: " + config.explain(ex.getMessage()));
                 return 2;
             }
             throw ex;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     @Override
@@ -61,7 +92,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Start the HTTP/1.1 demo and benchmark app (port 8080 by default): GET /, POST /ping, "
                     + "POST /echo, /plaintext, /json, /baseline11, /pipeline, /json/{count}, /upload, /static/*, "
-                    + "/delay/{ms}, WebSocket /ws (echo) and /chat (page: /chat.html). SIGINT/SIGTERM drain gracefully.")
+                    + "/delay/{ms}, WebSocket /ws (echo) and /chat (page: /chat.html), and the probes GET /health/live and "
+                    + "/health/ready. SIGINT/SIGTERM turn readiness 503, keep serving for --drain-delay, then drain gracefully.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         EngineOptions options;
@@ -75,19 +107,24 @@ public final class Main implements Callable<Integer> {
         @Mixin
         HttpPorts ports;
 
+        @Mixin
+        HealthFlags healthFlags;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
-            HttpServer server = httpServer(http);
+            Duration drainDelay = healthFlags.drainDelay();
+            Health health = new Health();
+            HttpServer server = httpServer(http, health);
             Engine.Builder builder = options.builder();
             var handler = ports.configure(builder, options.host, server, tls);
             boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;
             String tlsText = ports.hasTlsPorts() ? tls.describe() : tls.describe("http/1.1");
             return runEngine(options, builder.handler(handler)
-                    .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)));
+                    .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)), health, drainDelay);
         }
 
-        static HttpServer httpServer(HttpFlags http) throws IOException {
+        static HttpServer httpServer(HttpFlags http, Health health) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -95,7 +132,9 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
+            Router router = DemoApp.router(data, http.maxUploadBytes);
+            health.mount(router);
+            return HttpServer.create(router, httpOptions);
         }
     }
 
@@ -117,11 +156,21 @@ public final class Main implements Callable<Integer> {
     }
 
     static int runEngine(EngineOptions options, Engine.Builder builder) throws InterruptedException {
+        return runEngine(options, builder, new Health(), Duration.ZERO);
+    }
+
+    /**
+     * Starts the engine, marks {@code health} ready, and waits for SIGINT/SIGTERM, which turn it
+     * draining, keep serving for {@code drainDelay}, then stop the engine gracefully.
+     */
+    static int runEngine(EngineOptions options, Engine.Builder builder, Health health, Duration drainDelay)
+            throws InterruptedException {
         configureLogging(options.logLevel);
         Engine engine = builder.start();
+        health.ready();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {
-            engine.close();
+            health.drainAndStop(engine, drainDelay);
             stopped.countDown();
         }));
         stopped.await();
