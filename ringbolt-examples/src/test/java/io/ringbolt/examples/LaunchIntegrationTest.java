@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(180)
 class LaunchIntegrationTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on \\[/127\\.0\\.0\\.1:(\\d+)]");
+    private static final Pattern LISTENING = Pattern.compile("listening on (?:\\[/)?127\\.0\\.0\\.1:(\\d+)");
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach

@@ -126,7 +126,7 @@ class DistIntegrationTest {
     private static int awaitPort(Process child, StringBuffer output) throws Exception {
         BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Pattern listening = Pattern.compile("listening on \\[/127\\.0\\.0\\.1:(\\d+)");
+        Pattern listening = Pattern.compile("listening on (?:\\[/|http://)?127\\.0\\.0\\.1:(\\d+)");
         Thread.ofPlatform().daemon().start(() -> {
             try {
                 for (String line; (line = lines.readLine()) != null; ) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /** {@code serve} in a child JVM (the test class path), its port read from the status line; SIGTERM by {@link #terminate()}. */
 final class ServeProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on \\[/127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (?:\\[/|http://)?127\\.0\\.0\\.1:(\\d+)");
 
     final Process process;
     final StringBuffer output = new StringBuffer();
