@@ -4,6 +4,7 @@ import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
 import io.ringbolt.http.HttpOptions;
 import io.ringbolt.http.HttpServer;
+import io.ringbolt.http.Router;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,14 +65,17 @@ public final class Main implements Callable<Integer> {
         @Mixin
         TlsFlags tls;
 
+        @Mixin
+        AccessLogFlags accessLog;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
-            HttpServer server = httpServer(http);
+            HttpServer server = httpServer(http, accessLog);
             return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
         }
 
-        static HttpServer httpServer(HttpFlags http) throws IOException {
+        static HttpServer httpServer(HttpFlags http, AccessLogFlags accessLog) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -79,7 +83,9 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
+            Router router = DemoApp.router(data, http.maxUploadBytes);
+            accessLog.install(router);
+            return HttpServer.create(router, httpOptions);
         }
     }
 
