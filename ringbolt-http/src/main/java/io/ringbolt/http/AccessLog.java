@@ -33,12 +33,13 @@ public final class AccessLog implements CompletionListener, AutoCloseable {
     /** Queue capacity of {@link #open(String, AccessLogFormat)}. */
     public static final int DEFAULT_CAPACITY_LINES = 16_384;
     private static final System.Logger LOG = System.getLogger("io.ringbolt.http.access");
-    private static final RateLimitedLog DROP_WARNINGS = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
     private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
     private final ThreadLocal<AccessLogLine> lines;
+    /** At most one drop warning per second for this log, shared by its reactor threads. */
+    private final RateLimitedLog dropWarnings = new RateLimitedLog(LOG, System.Logger.Level.WARNING);
 
     private AccessLog(AccessLogFormat format, AccessLogWriter writer, ZoneId zone) {
         this.format = format;
@@ -82,8 +83,8 @@ public final class AccessLog implements CompletionListener, AutoCloseable {
     @Override
     public void onComplete(HttpRequest request, int status, long bytesSent, long durationNs) {
         byte[] line = lines.get().format(request, status, bytesSent, durationNs, System.currentTimeMillis());
-        if (!writer.offer(line) && DROP_WARNINGS.isDue(0)) {
-            DROP_WARNINGS.log(0, "access log " + writer.describe() + ": queue full, lines dropped (" + writer.droppedLines()
+        if (!writer.offer(line) && dropWarnings.isDue(0)) {
+            dropWarnings.log(0, "access log " + writer.describe() + ": queue full, lines dropped (" + writer.droppedLines()
                     + " in total); the output is slower than the traffic or stalled");
         }
     }

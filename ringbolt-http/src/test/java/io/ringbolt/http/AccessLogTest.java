@@ -105,6 +105,23 @@ class AccessLogTest {
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assumeTrue(mk.waitFor() == 0, "mkfifo failed");
         // Read-write open of a FIFO does not wait for a peer: the log's open finds a reader that never reads.
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.ringbolt.http.access");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
         try (RandomAccessFile neverRead = new RandomAccessFile(fifo.toFile(), "rw")) {
             AccessLog log = AccessLog.open(fifo.toString(), AccessLogFormat.COMBINED, 64);
             FakeConnection c = connect(log);
@@ -116,7 +133,12 @@ class AccessLogTest {
             }
             assertThat(log.droppedLines()).isGreaterThan(0);
             assertThat(log.writtenLines() + log.droppedLines()).isLessThanOrEqualTo(requests);
+            // Rate-limited: one line per second at most, so a few here, each with the running count.
+            assertThat(warnings).isNotEmpty().hasSizeLessThan(10);
+            assertThat(warnings.getFirst()).contains("queue full, lines dropped (").contains(" in total)");
             log.close(); // gives up after its bound: the writer stays blocked on the FIFO
+        } finally {
+            logger.removeHandler(capture);
         }
     }
 
