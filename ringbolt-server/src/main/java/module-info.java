@@ -4,6 +4,8 @@ module io.ringbolt.server {
     requires io.ringbolt.http;
     requires info.picocli;
     requires java.logging;
+    // sun.misc.Signal: SIGHUP reopens the access log (Sighup).
+    requires jdk.unsupported;
     requires com.fasterxml.jackson.databind;
     requires com.aayushatharva.brotli4j;
     opens io.ringbolt.server to info.picocli;

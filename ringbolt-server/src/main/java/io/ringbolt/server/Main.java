@@ -110,12 +110,15 @@ public final class Main implements Callable<Integer> {
         @Mixin
         HealthFlags healthFlags;
 
+        @Mixin
+        AccessLogFlags accessLog;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
             Duration drainDelay = healthFlags.drainDelay();
             Health health = new Health();
-            HttpServer server = httpServer(http, health);
+            HttpServer server = httpServer(http, health, accessLog);
             Engine.Builder builder = options.builder();
             var handler = ports.configure(builder, options.host, server, tls);
             boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;
@@ -124,7 +127,7 @@ public final class Main implements Callable<Integer> {
                     .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)), health, drainDelay);
         }
 
-        static HttpServer httpServer(HttpFlags http, Health health) throws IOException {
+        static HttpServer httpServer(HttpFlags http, Health health, AccessLogFlags accessLog) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -134,6 +137,7 @@ public final class Main implements Callable<Integer> {
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
             Router router = DemoApp.router(data, http.maxUploadBytes);
             health.mount(router);
+            accessLog.install(router);
             return HttpServer.create(router, httpOptions);
         }
     }
