@@ -6,5 +6,6 @@ module io.ringbolt.server {
     requires java.logging;
     requires com.fasterxml.jackson.databind;
     requires com.aayushatharva.brotli4j;
+    requires redis.clients.jedis;
     opens io.ringbolt.server to info.picocli;
 }

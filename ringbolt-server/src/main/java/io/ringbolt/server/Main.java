@@ -7,9 +7,11 @@ import io.ringbolt.http.HttpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -64,14 +66,28 @@ public final class Main implements Callable<Integer> {
         @Mixin
         TlsFlags tls;
 
+        @Option(names = "--chat-redis", paramLabel = "URI",
+                description = "Relay the /chat room through Redis pub/sub (redis://host[:port]) so that several serve "
+                        + "processes share it; while Redis is unreachable the chat stays local and reconnects.")
+        URI chatRedis;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
-            HttpServer server = httpServer(http);
+            ChatRoom room = new ChatRoom();
+            if (chatRedis != null) {
+                RedisChatRelay relay = new RedisChatRelay(chatRedis, room::broadcast);
+                room.relayTo(relay::publish);
+            }
+            HttpServer server = httpServer(http, room);
             return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {
+            return httpServer(http, new ChatRoom());
+        }
+
+        static HttpServer httpServer(HttpFlags http, ChatRoom room) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -79,7 +95,7 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
+            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes, room), httpOptions);
         }
     }
 
