@@ -52,6 +52,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
 abstract class WebSocketClientIntegrationSuite {
+    /** Raw test servers block on sockets: never on the common pool, which other helpers need. */
+    static final java.util.concurrent.Executor OWN_THREAD = task -> Thread.ofVirtual().start(task);
+
     Engine server;
     Engine clientEngine;
     WebSocketClient client;
@@ -276,6 +279,7 @@ abstract class WebSocketClientIntegrationSuite {
         try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket s = ss.accept()) {
+                    s.setSoTimeout(5000); // a client that does not give up must not hang the suite
                     String head = readHead(s.getInputStream());
                     String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                             .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("");
@@ -288,7 +292,7 @@ abstract class WebSocketClientIntegrationSuite {
                 } catch (IOException e) {
                     // the client aborted: expected
                 }
-            });
+            }, OWN_THREAD);
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> client.withHandshakeTimeout(Duration.ofMillis(800))
                             .withOptions(WebSocketOptions.defaults().withSubprotocols("a.v1"))
@@ -344,6 +348,7 @@ abstract class WebSocketClientIntegrationSuite {
         try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> fromClient = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = ss.accept()) {
+                    s.setSoTimeout(5000);
                     String head = readHead(s.getInputStream());
                     String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                             .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
@@ -357,7 +362,7 @@ abstract class WebSocketClientIntegrationSuite {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, OWN_THREAD);
             Recorder r = new Recorder();
             WebSocket ws = await(client.withOptions(WebSocketOptions.defaults().withCompression(false, -1, 64, false))
                     .connect(URI.create("ws://127.0.0.1:" + ss.getLocalPort() + "/"), r));
