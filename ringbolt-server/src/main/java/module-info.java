@@ -8,5 +8,6 @@ module io.ringbolt.server {
     requires jdk.unsupported;
     requires com.fasterxml.jackson.databind;
     requires com.aayushatharva.brotli4j;
+    requires redis.clients.jedis;
     opens io.ringbolt.server to info.picocli;
 }

@@ -51,6 +51,11 @@ final class DemoApp {
      * @param maxUploadBytes  largest body {@code POST /upload} accepts
      */
     static Router router(ArenaData data, long maxUploadBytes) throws IOException {
+        return router(data, maxUploadBytes, new ChatRoom());
+    }
+
+    /** The router of the app, with {@code room} behind {@code /chat}. */
+    static Router router(ArenaData data, long maxUploadBytes, ChatRoom room) throws IOException {
         Router r = new Router();
         r.get("/", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("Hello from Ringbolt!\n"));
         r.post("/ping", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("pong"));
@@ -68,7 +73,6 @@ final class DemoApp {
                 .streamBody(BodySink.DISCARDING).maxBodyBytes(maxUploadBytes);
         r.get("/delay/{ms}", DemoApp::delay);
         r.get("/ws", WebSocketUpgrade.of((req, protocol) -> ECHO));
-        ChatRoom room = new ChatRoom();
         r.get("/chat", WebSocketUpgrade.of(WebSocketOptions.defaults().withLimits(ChatRoom.MAX_MESSAGE_BYTES,
                 ChatRoom.MAX_MESSAGE_BYTES), (req, protocol) -> room.join()));
         byte[] chatPage = resource("chat.html");

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -113,12 +114,22 @@ public final class Main implements Callable<Integer> {
         @Mixin
         AccessLogFlags accessLog;
 
+        @Option(names = "--chat-redis", paramLabel = "URI",
+                description = "Relay the /chat room through Redis pub/sub (redis://host[:port]) so that several serve "
+                        + "processes share it; while Redis is unreachable the chat stays local and reconnects.")
+        URI chatRedis;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
             Duration drainDelay = healthFlags.drainDelay();
             Health health = new Health();
-            HttpServer server = httpServer(http, health, accessLog);
+            ChatRoom room = new ChatRoom();
+            if (chatRedis != null) {
+                RedisChatRelay relay = new RedisChatRelay(chatRedis, room::broadcast);
+                room.relayTo(relay::publish);
+            }
+            HttpServer server = httpServer(http, health, accessLog, room);
             Engine.Builder builder = options.builder();
             var handler = ports.configure(builder, options.host, server, tls);
             boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;
@@ -127,7 +138,7 @@ public final class Main implements Callable<Integer> {
                     .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)), health, drainDelay);
         }
 
-        static HttpServer httpServer(HttpFlags http, Health health, AccessLogFlags accessLog) throws IOException {
+        static HttpServer httpServer(HttpFlags http, Health health, AccessLogFlags accessLog, ChatRoom room) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -135,7 +146,7 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            Router router = DemoApp.router(data, http.maxUploadBytes);
+            Router router = DemoApp.router(data, http.maxUploadBytes, room);
             health.mount(router);
             accessLog.install(router);
             return HttpServer.create(router, httpOptions);

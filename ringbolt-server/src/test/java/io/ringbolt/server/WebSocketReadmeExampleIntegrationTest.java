@@ -6,6 +6,7 @@ import io.ringbolt.engine.Engine;
 import io.ringbolt.http.HttpServer;
 import io.ringbolt.http.Router;
 import io.ringbolt.http.websocket.WebSocket;
+import io.ringbolt.http.websocket.WebSocketClient;
 import io.ringbolt.http.websocket.WebSocketHandler;
 import io.ringbolt.http.websocket.WebSocketOptions;
 import io.ringbolt.http.websocket.WebSocketUpgrade;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +75,19 @@ class WebSocketReadmeExampleIntegrationTest {
         return router;
     }
 
+    /** A client on the engine's outbound connections: the same WebSocket API, client role. */
+    static CompletableFuture<WebSocket> openClient(Engine engine, int port, BlockingQueue<String> received) {
+        WebSocketClient client = WebSocketClient.of(engine)
+                .withOptions(WebSocketOptions.defaults().withSubprotocols("chat.v2"))  // offered; permessage-deflate too
+                .withHandshakeTimeout(Duration.ofSeconds(5));
+        return client.connect(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                received.add(text);                                 // on the client connection's reactor
+            }
+        });                                                         // completes after onOpen, or fails naming the cause
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"NIO", "IO_URING"})
     void echoAndChatWork(Backend backend) throws Exception {
@@ -86,6 +105,12 @@ class WebSocketReadmeExampleIntegrationTest {
                 ws.sendText("echo me");
                 assertThat(ws.read().text()).isEqualTo("echo me");
             }
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket client = openClient(engine, engine.port(), received).get(10, TimeUnit.SECONDS);
+            assertThat(client.isCompressed()).isTrue();
+            client.sendText("echo me too");
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo me too");
+            client.close();
             try (RawWebSocket a = RawWebSocket.open(engine.port(), "/chat", "Origin: https://chat.example\r\n"
                          + "Sec-WebSocket-Protocol: chat.v1, chat.v2\r\n");
                  RawWebSocket b = RawWebSocket.open(engine.port(), "/chat", "")) {

@@ -92,6 +92,61 @@ public final class PerMessageDeflate {
         return null;
     }
 
+    /** The client's offer: plain {@code permessage-deflate}, plus {@code client_no_context_takeover} if it resets anyway. */
+    static String clientOffer(boolean clientNoContextTakeover) {
+        return clientNoContextTakeover ? NAME + "; client_no_context_takeover" : NAME;
+    }
+
+    /**
+     * The client's side (RFC 7692 §5.2): the parameters in the server's answer to
+     * {@link #clientOffer}, or null if the answer is not a valid one for it (an unknown, repeated
+     * or malformed parameter, or {@code client_max_window_bits}, which the client did not offer:
+     * the JDK's Deflater cannot use a smaller window). {@code server_max_window_bits} needs
+     * nothing (the Inflater reads any window).
+     */
+    static PerMessageDeflate fromResponse(String value, boolean clientNoContextTakeover) {
+        List<String> offers = splitOutsideQuotes(value, ',');
+        if (offers.size() != 1) {
+            return null;
+        }
+        List<String> parts = splitOutsideQuotes(offers.get(0), ';');
+        if (parts.isEmpty() || !parts.get(0).trim().equalsIgnoreCase(NAME)) {
+            return null;
+        }
+        boolean serverNoContext = false, clientNoContext = false, serverBits = false;
+        for (int i = 1; i < parts.size(); i++) {
+            String p = parts.get(i).trim();
+            int eq = p.indexOf('=');
+            String name = (eq < 0 ? p : p.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String arg = eq < 0 ? null : unquote(p.substring(eq + 1).trim());
+            switch (name) {
+                case "server_no_context_takeover" -> {
+                    if (serverNoContext || arg != null) {
+                        return null;
+                    }
+                    serverNoContext = true;
+                }
+                case "client_no_context_takeover" -> {
+                    if (clientNoContext || arg != null) {
+                        return null;
+                    }
+                    clientNoContext = true;
+                }
+                case "server_max_window_bits" -> {
+                    if (serverBits || windowBits(arg) < 0) {
+                        return null;
+                    }
+                    serverBits = true;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        // The client compresses with a full window; the window field only bounds what the server compresses.
+        return new PerMessageDeflate(serverNoContext, clientNoContext || clientNoContextTakeover, MAX_WINDOW_BITS, false);
+    }
+
     private static PerMessageDeflate accept(String offer, boolean forceNoContextTakeover) {
         List<String> parts = splitOutsideQuotes(offer, ';');
         if (parts.isEmpty() || !parts.get(0).trim().equalsIgnoreCase(NAME)) {
