@@ -8,6 +8,7 @@ module io.ringbolt.server {
     requires jdk.unsupported;
     requires com.fasterxml.jackson.databind;
     requires com.aayushatharva.brotli4j;
-    requires redis.clients.jedis;
+    // Optional: only `serve --chat-redis` uses it, and a jlink image cannot hold an automatic module.
+    requires static redis.clients.jedis;
     opens io.ringbolt.server to info.picocli;
 }

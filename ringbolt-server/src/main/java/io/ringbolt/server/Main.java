@@ -126,6 +126,10 @@ public final class Main implements Callable<Integer> {
             Health health = new Health();
             ChatRoom room = new ChatRoom();
             if (chatRedis != null) {
+                if (Main.class.getModule().isNamed() && ModuleLayer.boot().findModule("redis.clients.jedis").isEmpty()) {
+                    throw new IllegalArgumentException("chat-redis=" + chatRedis + " (the Redis client, Jedis, is not in this "
+                            + "runtime: run through ./ringbolt serve, not the jlink image)");
+                }
                 RedisChatRelay relay = new RedisChatRelay(chatRedis, room::broadcast);
                 room.relayTo(relay::publish);
             }
