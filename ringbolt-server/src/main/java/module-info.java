@@ -2,6 +2,8 @@
 module io.ringbolt.server {
     requires io.ringbolt.core;
     requires io.ringbolt.http;
+    requires io.ringbolt.micrometer;
+    requires micrometer.registry.prometheus;
     requires info.picocli;
     requires java.logging;
     requires com.fasterxml.jackson.databind;

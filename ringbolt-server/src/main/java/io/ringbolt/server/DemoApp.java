@@ -51,7 +51,16 @@ final class DemoApp {
      * @param maxUploadBytes  largest body {@code POST /upload} accepts
      */
     static Router router(ArenaData data, long maxUploadBytes) throws IOException {
+        return router(data, maxUploadBytes, new MetricsEndpoint());
+    }
+
+    /**
+     * The router of the app, with {@code GET /metrics} served by {@code metrics} (bound to the
+     * engine once it has started).
+     */
+    static Router router(ArenaData data, long maxUploadBytes, MetricsEndpoint metrics) throws IOException {
         Router r = new Router();
+        r.get("/metrics", metrics::handle);
         r.get("/", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("Hello from Ringbolt!\n"));
         r.post("/ping", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("pong"));
         r.post("/echo", DemoApp::echo);

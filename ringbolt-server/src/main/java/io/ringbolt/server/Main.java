@@ -67,11 +67,17 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException, IOException {
             configureLogging(options.logLevel);
-            HttpServer server = httpServer(http);
-            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")));
+            MetricsEndpoint metrics = new MetricsEndpoint();
+            HttpServer server = httpServer(http, metrics);
+            return runEngine(options, options.builder().handler(tls.apply(server, "http/1.1")),
+                    engine -> metrics.bind(engine, server));
         }
 
         static HttpServer httpServer(HttpFlags http) throws IOException {
+            return httpServer(http, new MetricsEndpoint());
+        }
+
+        static HttpServer httpServer(HttpFlags http, MetricsEndpoint metrics) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -79,7 +85,7 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes), httpOptions);
+            return HttpServer.create(DemoApp.router(data, http.maxUploadBytes, metrics), httpOptions);
         }
     }
 
@@ -99,8 +105,14 @@ public final class Main implements Callable<Integer> {
     }
 
     static int runEngine(EngineOptions options, Engine.Builder builder) throws InterruptedException {
+        return runEngine(options, builder, engine -> { });
+    }
+
+    static int runEngine(EngineOptions options, Engine.Builder builder, java.util.function.Consumer<Engine> started)
+            throws InterruptedException {
         configureLogging(options.logLevel);
         Engine engine = builder.start();
+        started.accept(engine);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {
             engine.close();
