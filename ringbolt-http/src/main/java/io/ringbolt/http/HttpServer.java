@@ -153,7 +153,10 @@ public final class HttpServer implements HandlerFactory {
 
     /**
      * A snapshot of the request metrics summed over reactors: requests by method and status
-     * class, rejections, in-flight requests and the duration histogram. Any thread.
+     * class, rejections, in-flight requests and the duration histogram. Any thread. Each
+     * reactor records into its own slot by {@link io.ringbolt.engine.Reactor#index()}, so the
+     * counts are exact for a server given to one engine (two engines sharing one server would
+     * share slots and could lose increments).
      */
     public HttpMetrics metrics() {
         return HttpMetricsRecorder.snapshot(recorders);
