@@ -2,6 +2,10 @@
 module io.ringbolt.server {
     requires io.ringbolt.core;
     requires io.ringbolt.http;
+    // Optional like Jedis: Micrometer's jars are automatic modules, which a jlink image cannot
+    // hold; the launcher resolves them (GET /metrics), the image serves without /metrics.
+    requires static io.ringbolt.micrometer;
+    requires static micrometer.registry.prometheus;
     requires info.picocli;
     requires java.logging;
     // sun.misc.Signal: SIGHUP reopens the access log (Sighup).

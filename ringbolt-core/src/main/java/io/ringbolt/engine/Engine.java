@@ -290,9 +290,22 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Counters summed over reactors. Any thread. */
+    /**
+     * A snapshot of the engine's counters summed over reactors: read it with
+     * {@link EngineMetrics#get(Counter)}. Any thread; values are slightly stale while traffic flows.
+     */
+    public EngineMetrics metrics() {
+        return server.metrics();
+    }
+
+    /**
+     * Counters summed over reactors. Any thread.
+     *
+     * @deprecated use {@link #metrics()}
+     */
+    @Deprecated
     public EngineStats stats() {
-        return server.stats();
+        return EngineStats.of(server.metrics());
     }
 
     /**

@@ -14,8 +14,18 @@ package io.ringbolt.engine;
  * @param connectedTotal    outbound connections opened since start
  * @param connectFailedTotal outbound connects that failed (refused, unreachable, timed out,
  *                          cancelled, engine stopping)
+ * @deprecated positional and closed to new counters; use {@link Engine#metrics()} and {@link Counter}
  */
+@Deprecated
 public record EngineStats(long openConnections, long acceptedTotal, long closedTotal, long rejectedTotal,
                           long handlerErrors, long bytesReceived, long bytesSent, long connectedTotal,
                           long connectFailedTotal) {
+
+    /** The positional view of a snapshot. */
+    static EngineStats of(EngineMetrics m) {
+        return new EngineStats(m.get(Counter.CONNECTIONS_OPEN), m.get(Counter.CONNECTIONS_ACCEPTED),
+                m.get(Counter.CONNECTIONS_CLOSED), m.get(Counter.CONNECTIONS_REJECTED), m.get(Counter.HANDLER_ERRORS),
+                m.get(Counter.BYTES_RECEIVED), m.get(Counter.BYTES_SENT), m.get(Counter.CONNECTIONS_CONNECTED),
+                m.get(Counter.CONNECT_FAILED));
+    }
 }

@@ -13,8 +13,18 @@ public interface TransportServer {
     /** Reactors in index order. */
     List<? extends Reactor> reactors();
 
-    /** Counters summed over the reactors. Any thread. */
-    EngineStats stats();
+    /** A snapshot of the counters summed over the reactors. Any thread. */
+    EngineMetrics metrics();
+
+    /**
+     * Counters summed over the reactors. Any thread.
+     *
+     * @deprecated use {@link #metrics()}, which can grow without breaking callers
+     */
+    @Deprecated
+    default EngineStats stats() {
+        return EngineStats.of(metrics());
+    }
 
     /**
      * Stops accepting, lets handlers finish for up to {@code grace}, closes what remains, and

@@ -232,11 +232,12 @@ final class Http2Exchange implements ResponseOwner {
 
     /** Tells the router's completion listeners (body bytes only: HTTP/2 heads are HPACK-compressed). */
     private void finished(int status, long bodyBytes) {
+        long durationNs = owner.reactor().nanoTime() - startNs;
+        server.recorder(owner.reactor()).finished(request.method(), status, durationNs, false);
         CompletionListener[] listeners = server.completionListeners();
         if (listeners.length == 0) {
             return;
         }
-        long durationNs = owner.reactor().nanoTime() - startNs;
         for (CompletionListener l : listeners) {
             try {
                 l.onComplete(request, status, bodyBytes, durationNs);

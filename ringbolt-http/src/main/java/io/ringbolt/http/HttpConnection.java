@@ -114,6 +114,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
     private boolean requestOpen;
     /** When the current request's head was parsed (only kept when there are completion listeners). */
     private long requestStartNs;
+    /** This reactor's HTTP metrics. */
+    private final HttpMetricsRecorder metrics;
     /** Bytes of the current response handed to the connection so far. */
     private long responseBytes;
 
@@ -135,6 +137,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         this.bodyRateGraceNs = options.bodyRateGrace().toNanos();
         this.bodyMinRate = options.bodyMinRate();
         this.completionListeners = server.completionListeners();
+        this.metrics = server.recorder(reactor);
     }
 
     // ---- engine callbacks ----------------------------------------------------------------------
@@ -234,6 +237,10 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
 
     @Override
     public void onClose(Connection c, CloseReason reason) {
+        if (requestOpen) {
+            requestOpen = false;
+            metrics.abandoned();
+        }
         phase = CLOSED;
         timer.cancel();
         body.release();
@@ -301,9 +308,8 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         response.reset();
         requestOpen = true;
         responseBytes = 0;
-        if (completionListeners.length != 0) {
-            requestStartNs = reactor.nanoTime();
-        }
+        requestStartNs = reactor.nanoTime();
+        metrics.started();
         if (head.method() == HttpMethod.CONNECT) {
             reject(HttpStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
             return length;
@@ -312,6 +318,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             byte[] settings = H2cUpgrade.settings(head);
             if (settings != null) {
                 ResponseWriter.writeSwitchingToH2c(connection);
+                upgraded();
                 phase = UPGRADED;
                 timer.cancel();
                 body.release();
@@ -523,6 +530,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             return;
         }
         ResponseWriter.writeUpgrade(connection, response, server.serverLine());
+        upgraded();
         phase = UPGRADED;
         timer.cancel();
         body.release();
@@ -762,6 +770,7 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + connection.id() + ": " + status + " " + reason);
         responseBytes += ResponseWriter.writeError(connection, status, reason, server.serverLine());
+        metrics.rejected(status);
         finished(status);
         phase = CLOSED;
         connection.close();
@@ -814,6 +823,14 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
         }
     }
 
+    /** The request switched protocols (101): it counts as finished in the metrics (listeners are not told). */
+    private void upgraded() {
+        if (requestOpen) {
+            requestOpen = false;
+            metrics.finished(request.method(), HttpStatus.SWITCHING_PROTOCOLS, reactor.nanoTime() - requestStartNs, true);
+        }
+    }
+
     /**
      * The response to the current request is written: tells the completion listeners, if the
      * request got that far (a head was parsed) and was not reported yet. Reactor thread.
@@ -823,11 +840,12 @@ final class HttpConnection implements ConnectionHandler, ConnectionTimer.Expiry,
             return;
         }
         requestOpen = false;
+        long durationNs = reactor.nanoTime() - requestStartNs;
+        metrics.finished(request.method(), status, durationNs, true);
         CompletionListener[] listeners = completionListeners;
         if (listeners.length == 0) {
             return;
         }
-        long durationNs = reactor.nanoTime() - requestStartNs;
         for (CompletionListener l : listeners) {
             try {
                 l.onComplete(request, status, responseBytes, durationNs);

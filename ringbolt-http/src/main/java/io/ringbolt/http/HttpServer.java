@@ -30,6 +30,8 @@ public final class HttpServer implements HandlerFactory {
     private final RouteTable routes;
     private final ExceptionDispatch exceptionDispatch;
     private final CompletionListener[] completionListeners;
+    /** One recorder per reactor index, created when the reactor's first connection arrives. */
+    private volatile HttpMetricsRecorder[] recorders = new HttpMetricsRecorder[0];
     private final JsonMapper jsonMapper;
     private final byte[] serverLine;
     /** Registered content-codings, then gzip (built in, last): preference order on a q tie. */
@@ -147,6 +149,40 @@ public final class HttpServer implements HandlerFactory {
 
     ExceptionDispatch exceptionDispatch() {
         return exceptionDispatch;
+    }
+
+    /**
+     * A snapshot of the request metrics summed over reactors: requests by method and status
+     * class, rejections, in-flight requests and the duration histogram. Any thread. Each
+     * reactor records into its own slot by {@link io.ringbolt.engine.Reactor#index()}, so the
+     * counts are exact for a server given to one engine (two engines sharing one server would
+     * share slots and could lose increments).
+     */
+    public HttpMetrics metrics() {
+        return HttpMetricsRecorder.snapshot(recorders);
+    }
+
+    /** The recorder of one reactor (created once per reactor; connections keep it). */
+    HttpMetricsRecorder recorder(io.ringbolt.engine.Reactor reactor) {
+        int i = reactor.index();
+        HttpMetricsRecorder[] rs = recorders;
+        if (i < rs.length && rs[i] != null) {
+            return rs[i];
+        }
+        synchronized (this) {
+            rs = recorders;
+            if (i >= rs.length) {
+                rs = java.util.Arrays.copyOf(rs, i + 1);
+            } else if (rs[i] != null) {
+                return rs[i];
+            } else {
+                rs = rs.clone();
+            }
+            HttpMetricsRecorder r = new HttpMetricsRecorder();
+            rs[i] = r;
+            recorders = rs;
+            return r;
+        }
     }
 
     /** The completion listeners; empty when none is registered. */

@@ -51,12 +51,23 @@ final class DemoApp {
      * @param maxUploadBytes  largest body {@code POST /upload} accepts
      */
     static Router router(ArenaData data, long maxUploadBytes) throws IOException {
-        return router(data, maxUploadBytes, new ChatRoom());
+        return router(data, maxUploadBytes, new ChatRoom(), new MetricsEndpoint());
     }
 
     /** The router of the app, with {@code room} behind {@code /chat}. */
     static Router router(ArenaData data, long maxUploadBytes, ChatRoom room) throws IOException {
+        return router(data, maxUploadBytes, room, new MetricsEndpoint());
+    }
+
+    /**
+     * The router of the app, with {@code room} behind {@code /chat} and {@code GET /metrics} served
+     * by {@code metrics} (bound to the engine once it has started).
+     */
+    static Router router(ArenaData data, long maxUploadBytes, ChatRoom room, MetricsEndpoint metrics) throws IOException {
         Router r = new Router();
+        if (metrics != null) {
+            r.get("/metrics", metrics::handle);
+        }
         r.get("/", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("Hello from Ringbolt!\n"));
         r.post("/ping", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("pong"));
         r.post("/echo", DemoApp::echo);

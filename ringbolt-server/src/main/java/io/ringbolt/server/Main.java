@@ -133,16 +133,23 @@ public final class Main implements Callable<Integer> {
                 RedisChatRelay relay = new RedisChatRelay(chatRedis, room::broadcast);
                 room.relayTo(relay::publish);
             }
-            HttpServer server = httpServer(http, health, accessLog, room);
+            MetricsEndpoint metrics = metricsAvailable() ? new MetricsEndpoint() : null;
+            HttpServer server = httpServer(http, health, accessLog, room, metrics);
             Engine.Builder builder = options.builder();
             var handler = ports.configure(builder, options.host, server, tls);
             boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;
             String tlsText = ports.hasTlsPorts() ? tls.describe() : tls.describe("http/1.1");
             return runEngine(options, builder.handler(handler)
-                    .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)), health, drainDelay);
+                    .startupLog(e -> StartupLine.of("serve", e, a -> ports.describe(a, mainIsTls), tlsText)), health, drainDelay,
+                    engine -> {
+                        if (metrics != null) {
+                            metrics.bind(engine, server);
+                        }
+                    });
         }
 
-        static HttpServer httpServer(HttpFlags http, Health health, AccessLogFlags accessLog, ChatRoom room) throws IOException {
+        static HttpServer httpServer(HttpFlags http, Health health, AccessLogFlags accessLog, ChatRoom room,
+                                      MetricsEndpoint metrics) throws IOException {
             HttpOptions httpOptions = BrotliEncoder.offer(http.options());
             Path dataDir = ArenaData.locate(http.dataDir);
             ArenaData data = ArenaData.load(dataDir);
@@ -150,7 +157,7 @@ public final class Main implements Callable<Integer> {
                     ? "serve: no HttpArena data directory found (--data-dir); /json/{count} answers 503 and /static is off"
                     : "serve: data " + dataDir + " (" + data.items().size() + " items"
                     + (data.staticDirectory() != null ? ", static/" : ", no static/") + ")");
-            Router router = DemoApp.router(data, http.maxUploadBytes, room);
+            Router router = DemoApp.router(data, http.maxUploadBytes, room, metrics);
             health.mount(router);
             accessLog.install(router);
             return HttpServer.create(router, httpOptions);
@@ -174,18 +181,35 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether Micrometer is in this runtime: always on the class path; on the module path only
+     * when resolved (the launcher resolves it, the jlink image leaves it out, so no /metrics there).
+     */
+    static boolean metricsAvailable() {
+        return !Main.class.getModule().isNamed()
+                || (ModuleLayer.boot().findModule("io.ringbolt.micrometer").isPresent()
+                && ModuleLayer.boot().findModule("micrometer.registry.prometheus").isPresent());
+    }
+
     static int runEngine(EngineOptions options, Engine.Builder builder) throws InterruptedException {
-        return runEngine(options, builder, new Health(), Duration.ZERO);
+        return runEngine(options, builder, new Health(), Duration.ZERO, engine -> { });
+    }
+
+    static int runEngine(EngineOptions options, Engine.Builder builder, Health health, Duration drainDelay)
+            throws InterruptedException {
+        return runEngine(options, builder, health, drainDelay, engine -> { });
     }
 
     /**
-     * Starts the engine, marks {@code health} ready, and waits for SIGINT/SIGTERM, which turn it
-     * draining, keep serving for {@code drainDelay}, then stop the engine gracefully.
+     * Starts the engine, tells {@code started}, marks {@code health} ready, and waits for
+     * SIGINT/SIGTERM, which turn it draining, keep serving for {@code drainDelay}, then stop the
+     * engine gracefully.
      */
-    static int runEngine(EngineOptions options, Engine.Builder builder, Health health, Duration drainDelay)
-            throws InterruptedException {
+    static int runEngine(EngineOptions options, Engine.Builder builder, Health health, Duration drainDelay,
+                         java.util.function.Consumer<Engine> started) throws InterruptedException {
         configureLogging(options.logLevel);
         Engine engine = builder.start();
+        started.accept(engine);
         health.ready();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {

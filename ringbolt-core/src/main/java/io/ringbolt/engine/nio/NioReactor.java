@@ -1,6 +1,7 @@
 package io.ringbolt.engine.nio;
 
 import io.ringbolt.buffer.NativeRegion;
+import io.ringbolt.engine.Counter;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
@@ -81,6 +82,7 @@ final class NioReactor extends AbstractReactor implements DatagramReactor {
     @Override
     protected void poll(long timeoutNs) throws IOException {
         clockUpdated = false;
+        counters().increment(Counter.NIO_SELECTS);
         if (timeoutNs == 0) {
             selector.selectNow(dispatcher);
         } else if (timeoutNs < 0) {

@@ -881,7 +881,7 @@ public abstract class AbstractConnection implements Connection {
             reactor.timers().remove(writeTimer);
             writeTimer = null;
         }
-        reactor.unregister(this);
+        reactor.unregister(this, reason);
         if (in != null) {
             in.release();
         }

@@ -6,6 +6,7 @@ import io.ringbolt.concurrent.TimerQueue;
 import io.ringbolt.engine.ByteView;
 import io.ringbolt.engine.Cancellable;
 import io.ringbolt.engine.CloseReason;
+import io.ringbolt.engine.Counter;
 import io.ringbolt.engine.Connection;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
@@ -213,7 +214,10 @@ public abstract class AbstractReactor implements Reactor {
             while (true) {
                 nowNs = System.nanoTime();
                 runTasks();
-                timers.runExpired(nowNs, MAX_TIMERS_PER_ITERATION, taskErrorHandler);
+                int fired = timers.runExpired(nowNs, MAX_TIMERS_PER_ITERATION, taskErrorHandler);
+                if (fired > 0) {
+                    counters.add(Counter.TIMERS_FIRED, fired);
+                }
                 if (draining) {
                     if (openCount > 0 && nowNs - drainDeadlineNs >= 0) {
                         drainClean = false;
@@ -388,16 +392,21 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+        int ran = 0;
+        while (ran < MAX_TASKS_PER_ITERATION) {
             Runnable r = tasks.poll();
             if (r == null) {
-                return;
+                break;
             }
+            ran++;
             try {
                 r.run();
             } catch (Throwable t) {
                 onTaskError(t);
             }
+        }
+        if (ran > 0) {
+            counters.add(Counter.TASKS_RUN, ran);
         }
     }
 
@@ -492,7 +501,7 @@ public abstract class AbstractReactor implements Reactor {
         counters.onOpened(c.isOutbound());
     }
 
-    final void unregister(AbstractConnection c) {
+    final void unregister(AbstractConnection c, CloseReason reason) {
         int i = c.registryIndex;
         if (i < 0) {
             return;
@@ -502,7 +511,7 @@ public abstract class AbstractReactor implements Reactor {
         last.registryIndex = i;
         open[openCount] = null;
         c.registryIndex = -1;
-        counters.onClosed();
+        counters.onClosed(reason);
     }
 
     final void registerConnecting(AbstractConnection c) {

@@ -1,6 +1,6 @@
 package io.ringbolt.engine.runtime;
 
-import io.ringbolt.engine.EngineStats;
+import io.ringbolt.engine.EngineMetrics;
 import io.ringbolt.engine.TransportServer;
 
 import java.net.InetSocketAddress;
@@ -39,22 +39,12 @@ public final class ReactorServer implements TransportServer {
     }
 
     @Override
-    public EngineStats stats() {
-        long open = 0, accepted = 0, closed = 0, rejected = 0, errors = 0, in = 0, out = 0, connected = 0,
-                connectFailed = 0;
+    public EngineMetrics metrics() {
+        EngineMetrics.Builder b = EngineMetrics.builder();
         for (AbstractReactor r : reactors) {
-            ReactorCounters c = r.counters();
-            open += c.openConnections();
-            accepted += c.acceptedTotal();
-            closed += c.closedTotal();
-            rejected += c.rejectedTotal();
-            errors += c.handlerErrors();
-            in += c.bytesReceived();
-            out += c.bytesSent();
-            connected += c.connectedTotal();
-            connectFailed += c.connectFailedTotal();
+            r.counters().addTo(b);
         }
-        return new EngineStats(open, accepted, closed, rejected, errors, in, out, connected, connectFailed);
+        return b.build();
     }
 
     @Override

@@ -263,6 +263,7 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         }
         if (res == -Errno.ENOBUFS) {
             enobufsCount++;
+            owner.counters().increment(io.ringbolt.engine.Counter.URING_BUFFER_EXHAUSTED);
         } else if (res < 0 && res != -Errno.ECANCELED) {
             // ICMP errors on a connected socket (ECONNREFUSED, EHOSTUNREACH ...) end up here.
             deliverError(new IOException("udp receive on " + this + " failed: " + Errno.name(res)));

@@ -2,9 +2,11 @@ package io.ringbolt.engine.uring;
 
 import io.ringbolt.buffer.ChunkPool;
 import io.ringbolt.buffer.NativeRegion;
+import io.ringbolt.engine.Counter;
 import io.ringbolt.engine.EngineConfig;
 import io.ringbolt.engine.HandlerFactory;
 import io.ringbolt.engine.runtime.AbstractReactor;
+import io.ringbolt.engine.runtime.ReactorCounters;
 import io.ringbolt.engine.runtime.ConnectAttempt;
 import io.ringbolt.engine.runtime.ConnectErrors;
 import io.ringbolt.engine.DatagramReactor;
@@ -222,14 +224,25 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     protected void poll(long timeoutNs) {
         flushDatagrams();
         int r = ring.submitAndWait(timeoutNs == 0 ? 0 : 1, timeoutNs);
+        ReactorCounters counters = counters();
+        counters.increment(Counter.URING_ENTER_CALLS);
+        if (r > 0) {
+            counters.add(Counter.URING_SUBMISSIONS, r);
+        }
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
             throw new IllegalStateException("io_uring_enter failed: " + Errno.name(r) + " on " + ring);
         }
         updateClock();
+        int reaped = 0;
         for (int pass = 0; pass < MAX_REAP_PASSES; pass++) {
-            if (cq.reap(this, REAP_BATCH) < REAP_BATCH) {
+            int n = cq.reap(this, REAP_BATCH);
+            reaped += n;
+            if (n < REAP_BATCH) {
                 break;
             }
+        }
+        if (reaped > 0) {
+            counters.add(Counter.URING_COMPLETIONS, reaped);
         }
         bufferRing.publish();
         runRearms();
@@ -338,6 +351,9 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
     }
 
     private void runRearms() {
+        if (rearmCount > 0) {
+            counters().add(Counter.URING_RECV_REARMS, rearmCount);
+        }
         for (int i = 0; i < rearmCount; i++) {
             UringConnection c = rearmQueue[i];
             rearmQueue[i] = null;
@@ -632,7 +648,15 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     /** Submits prepared SQEs without waiting (no task work runs, so no CQEs appear). */
     void submitNow() {
-        ring.submit();
+        int r = ring.submit();
+        if (r != 0) {
+            // 0: nothing was pending, so no system call was made (or the kernel took none).
+            ReactorCounters counters = counters();
+            counters.increment(Counter.URING_ENTER_CALLS);
+            if (r > 0) {
+                counters.add(Counter.URING_SUBMISSIONS, r);
+            }
+        }
     }
 
     SubmissionQueue sq() {
@@ -654,6 +678,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     void countEnobufs() {
         enobufsCount++;
+        counters().increment(Counter.URING_BUFFER_EXHAUSTED);
     }
 
     /** Times a receive found the buffer ring empty. Reactor thread. */
