@@ -209,8 +209,8 @@ public final class Main implements Callable<Integer> {
                          java.util.function.Consumer<Engine> started) throws InterruptedException {
         configureLogging(options.logLevel);
         Engine engine = builder.start();
+        health.ready(); // before anything slow: the start-up line is out, so clients are already arriving
         started.accept(engine);
-        health.ready();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ringbolt-shutdown").unstarted(() -> {
             health.drainAndStop(engine, drainDelay);
