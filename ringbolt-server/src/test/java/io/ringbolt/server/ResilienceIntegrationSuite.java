@@ -119,7 +119,9 @@ abstract class ResilienceIntegrationSuite {
             assertThat(opened).isGreaterThan(1000);
             assertThat(pushed).as("bytes the attackers got in").isGreaterThan(64L << 20);
             assertThat(during.failures()).as("canary failures during the attack: " + during).isZero();
-            assertThat(during.successes()).as("canary answers during the attack: " + during).isGreaterThan(10);
+            // Zero failures is the property; the count only shows the canary kept getting answers.
+            // On a loaded 2-core machine (CI beside other builds) a 5 s window has seen 8 of them.
+            assertThat(during.successes()).as("canary answers during the attack: " + during).isGreaterThanOrEqualTo(3);
             for (SocketChannel ch : attackers) {
                 ch.close();
             }

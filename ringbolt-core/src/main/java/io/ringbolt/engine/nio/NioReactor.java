@@ -188,7 +188,7 @@ final class NioReactor extends AbstractReactor implements DatagramReactor {
      * at once when this reactor is full or draining. Reactor thread.
      */
     void adopt(SocketChannel ch) {
-        if (isFull()) {
+        if (atConnectionLimit()) {
             ListenSockets.closeQuietly(ch);
             counters().onRejected();
             return;

@@ -196,6 +196,12 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             callbackDepth--;
         }
+        if (reactor.isDraining()) {
+            // Accepted after the drain began (the kernel completed it before the listener
+            // closed): the client sent or is sending a request, which the handler may answer
+            // before closing, as it does for every connection open when the drain began.
+            notifyShutdown();
+        }
         return state == OPEN || ConnectionState.isOutputShut(state);
     }
 

@@ -624,7 +624,16 @@ public abstract class AbstractReactor implements Reactor {
 
     /** True when the connection limit of this reactor is reached (or it is draining). */
     protected final boolean isFull() {
-        return draining || openCount + connectingCount >= config.maxConnectionsPerReactor();
+        return draining || atConnectionLimit();
+    }
+
+    /**
+     * True when the connection limit of this reactor is reached. An accepted socket is refused
+     * only then: one the kernel completed before the listener closed for a drain is still
+     * adopted, and its handler hears of the shutdown at once (see {@code AbstractConnection#open}).
+     */
+    protected final boolean atConnectionLimit() {
+        return openCount + connectingCount >= config.maxConnectionsPerReactor();
     }
 
     final HandlerFactory handlerFactory() {

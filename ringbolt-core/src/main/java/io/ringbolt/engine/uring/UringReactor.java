@@ -543,7 +543,7 @@ final class UringReactor extends AbstractReactor implements CompletionQueue.CqeH
 
     /** Takes ownership of an accepted socket. Reactor thread. */
     void adopt(int fd) {
-        if (isFull()) {
+        if (atConnectionLimit()) {
             LinuxSocket.close(fd);
             counters().onRejected();
             return;

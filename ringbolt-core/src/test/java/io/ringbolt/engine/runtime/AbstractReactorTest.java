@@ -97,6 +97,27 @@ class AbstractReactorTest {
     }
 
     @Test
+    void connectionAdoptedDuringTheDrainHearsOfTheShutdownInsteadOfBeingDropped() throws Exception {
+        start();
+        FakeConnection busy = reactor.open();
+        reactor.run(() -> {
+            busy.write(new byte[10]);
+            busy.flush(); // keeps the drain going
+        });
+        reactor.requestStop(TimeUnit.SECONDS.toNanos(10));
+        assertThat(reactor.call(() -> reactor.acceptingStopped)).isTrue();
+        handler.events.clear();
+        // A socket the kernel accepted before the listener closed reaches the reactor now.
+        assertThat(reactor.call(reactor::atConnectionLimit)).as("the limit, not the drain, refuses sockets").isFalse();
+        reactor.open();
+        // Its handler answers what it has and closes (ScriptedHandler: at once, nothing pending).
+        assertThat(handler.events).startsWith("open", "shutdown");
+        reactor.run(() -> busy.completeSend(10));
+        assertThat(reactor.awaitTermination(TimeUnit.SECONDS.toNanos(10))).as("clean").isTrue();
+        reactor = null;
+    }
+
+    @Test
     void drainDeadlineForcesTheRestClosed() throws Exception {
         start();
         FakeConnection c = reactor.open();
