@@ -29,17 +29,15 @@
 #   udp     UDP echo datagrams/s and server CPU per datagram, 64-byte datagrams, 1 and 64
 #           client sockets (C client): ringbolt udp-echo io_uring/nio against Netty 4.2's
 #           DatagramChannel on io_uring/epoll/nio (not part of the default run: `./ringbolt bench udp`)
-#   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
-#           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
-#           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
-# ---- ws profile (issue #13) ----
 #   ws      WebSocket echo of 5-byte text messages over 256 connections, 1 in flight and
 #           pipelined 16 deep (ws_load, C): messages/s and server CPU µs per message, Ringbolt
 #           serve /ws on io_uring/nio against Netty 4.2's WebSocketServerProtocolHandler on
 #           io_uring/epoll/nio; then a broadcast fan-out of one message to 10,000 connections on
 #           /chat (Netty: ChannelGroup): time to deliver and server CPU per broadcast (not part
 #           of the default run: `./ringbolt bench ws`)
-# ---- end ws profile ----
+#   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
+#           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
+#           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)

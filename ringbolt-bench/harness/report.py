@@ -556,7 +556,7 @@ WS_FANOUT_INTRO = (
     "client reads 10,000 sockets too, so this includes its own reading); *First ms* to the first "
     "copy; *Server CPU ms* is the server's CPU from the send until 100 ms after the last copy, "
     "less its idle rate. One unrecorded warm-up broadcast per server; median over the recorded "
-    "ones, min–max in brackets.")
+    "ones, min–max in brackets; *Rounds* counts the recorded broadcasts.")
 
 
 def ws_bar_line(scenario, by_server):
