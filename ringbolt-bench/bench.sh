@@ -29,6 +29,12 @@
 #   udp     UDP echo datagrams/s and server CPU per datagram, 64-byte datagrams, 1 and 64
 #           client sockets (C client): ringbolt udp-echo io_uring/nio against Netty 4.2's
 #           DatagramChannel on io_uring/epoll/nio (not part of the default run: `./ringbolt bench udp`)
+#   ws      WebSocket echo of 5-byte text messages over 256 connections, 1 in flight and
+#           pipelined 16 deep (ws_load, C): messages/s and server CPU µs per message, Ringbolt
+#           serve /ws on io_uring/nio against Netty 4.2's WebSocketServerProtocolHandler on
+#           io_uring/epoll/nio; then a broadcast fan-out of one message to 10,000 connections on
+#           /chat (Netty: ChannelGroup): time to deliver and server CPU per broadcast (not part
+#           of the default run: `./ringbolt bench ws`)
 #   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
 #           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
 #           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
@@ -66,6 +72,7 @@ while [ $# -gt 0 ]; do
     --no-doc) WRITE_DOC=0 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2|proxy) PROFILES+=("$1") ;;
+    ws) PROFILES+=("$1") ;;   # ws profile (issue #13)
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -94,6 +101,7 @@ source "$HARNESS/jmh.sh"
 source "$HARNESS/connect.sh"
 source "$HARNESS/udp.sh"
 source "$HARNESS/proxy.sh"
+source "$HARNESS/ws.sh"   # ws profile (issue #13)
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -225,6 +233,12 @@ for tool in echo_load http_ceiling idle_conns udp_load; do
     gcc -O2 -Wall -Wextra -o "$NATIVE/$tool" "$src" 2>>"$OUT/harness.log" || die "gcc $tool.c failed (see $OUT/harness.log)"
   fi
 done
+# ---- ws profile (issue #13): the WebSocket load generator, built the same way ----
+if [ ! -x "$NATIVE/ws_load" ] || [ "$BENCH_DIR/src/main/c/ws_load.c" -nt "$NATIVE/ws_load" ]; then
+  gcc -O2 -Wall -Wextra -o "$NATIVE/ws_load" "$BENCH_DIR/src/main/c/ws_load.c" 2>>"$OUT/harness.log" \
+    || die "gcc ws_load.c failed (see $OUT/harness.log)"
+fi
+# ---- end ws profile ----
 
 step "describe machine"
 "$HARNESS/machine.sh" >"$OUT/machine.md" 2>>"$OUT/harness.log" || warn "machine description incomplete"
@@ -247,6 +261,9 @@ for profile in "${PROFILES[@]}"; do
     connect) mapfile -t list < <(filter_servers "${CONNECT_CLIENTS_ALL[@]}"); run_connect_profile "${list[@]}" ;;
     udp) mapfile -t list < <(filter_servers "${UDP_SERVERS_ALL[@]}"); run_udp_profile "${list[@]}" ;;
     proxy) mapfile -t list < <(filter_servers "${PROXY_SERVERS_ALL[@]}"); run_proxy_profile "${list[@]}" ;;
+    # ---- ws profile (issue #13) ----
+    ws) mapfile -t list < <(filter_servers "${WS_SERVERS_ALL[@]}"); run_ws_profile "${list[@]}" ;;
+    # ---- end ws profile ----
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"

@@ -529,6 +529,89 @@ def bar_chart(out_dir, name, title, data, metrics, scenario_label):
     return path
 
 
+# ---- ws profile (issue #13) ----------------------------------------------------------------
+
+WS_INTRO = (
+    "WebSocket echo (HttpArena's echo-ws shape): 5-byte masked text messages over 256 connections, "
+    "one in flight per connection (ws-1) or pipelined 16 deep (ws-16), from `ws_load` (C, one epoll "
+    "thread, pinned to CPU 1; it checks the 101 and Sec-WebSocket-Accept of every handshake and "
+    "parses every echoed frame). Ringbolt: `ringbolt serve --reactors 1`, `GET /ws`; Netty 4.2: "
+    "`HttpServerCodec` + `HttpObjectAggregator` + `WebSocketServerProtocolHandler`, the received "
+    "`TextWebSocketFrame` written back as is, one flush per read batch, one event loop; every server "
+    "pinned to CPU 0. *Server CPU µs/message* is the server's CPU (all its threads) over the window "
+    "per echoed message (lower is better); latency runs from the send that carried a message to the "
+    "read that completed its echo. Median over rounds, min–max in brackets; *vs Ringbolt* divides "
+    "by Ringbolt io_uring's median; *Noise* as for echo.")
+
+WS_SCENARIO_TITLES = {
+    "ws-1": "256 connections, one message in flight each",
+    "ws-16": "256 connections, 16 messages in flight each (pipelined)",
+}
+
+WS_FANOUT_INTRO = (
+    "Broadcast fan-out: `ws_load --fanout` opens the connections to `/chat` (Ringbolt's chat room; "
+    "Netty: a `ChannelGroup`, `writeAndFlush` with a void promise), then one connection sends one "
+    "text message, which the server sends to every connection, the sender included. *Deliver ms* "
+    "runs from the send to the read that completed the last connection's copy (the one-threaded "
+    "client reads 10,000 sockets too, so this includes its own reading); *First ms* to the first "
+    "copy; *Server CPU ms* is the server's CPU from the send until 100 ms after the last copy, "
+    "less its idle rate. One unrecorded warm-up broadcast per server; median over the recorded "
+    "ones, min–max in brackets; *Rounds* counts the recorded broadcasts.")
+
+
+def ws_bar_line(scenario, by_server):
+    """States whether Ringbolt's best CPU per message beats Netty's best (issue #13's bar)."""
+    def best(prefix):
+        cells = [(metric(rs, "server_cpu_us_per_msg").median, s) for s, rs in by_server.items()
+                 if s.startswith(prefix)]
+        cells = [c for c in cells if c[0] is not None]
+        return min(cells) if cells else None
+    rb, nt = best("ringbolt-"), best("netty-")
+    if not rb or not nt:
+        return []
+    verdict = "met" if rb[0] < nt[0] else "not met"
+    return [f"Bar (fewer server CPU µs per message than Netty's best), {scenario}: {verdict} — "
+            f"{rb[1]} {rb[0]:.2f} µs against {nt[1]} {nt[0]:.2f} µs ({rb[0] / nt[0]:.2f}×).", ""]
+
+
+def ws_section(rows):
+    data, unavailable = group(rows, "ws", "scenario")
+    fan, _ = group(rows, "ws-fanout", "conns")
+    if not data and not unavailable and not fan:
+        return []
+    md = ["## WebSocket echo: 5-byte text messages", "", WS_INTRO, ""]
+    columns = [("Messages/s", "mps", 0, True, True),
+               ("Server CPU µs/message", "server_cpu_us_per_msg", 3, True, True),
+               ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
+               ("Server CPU %", "server_cpu_pct", 0, False, False),
+               ("Client CPU %", "client_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
+    for scen, by_server in data.items():
+        md += [f"### {scen}: {WS_SCENARIO_TITLES.get(scen, scen)}", ""]
+        md += comparison_table(by_server, columns)
+        md += ws_bar_line(scen, by_server)
+    md += unavailable_lines(unavailable)
+    for conns, by_server in fan.items():
+        md += [f"### Broadcast fan-out: one message to {int(conns):,} connections", "", WS_FANOUT_INTRO, ""]
+        md += comparison_table(by_server, [("Deliver ms", "deliver_ms", 1, True, True),
+                                           ("Server CPU ms", "server_cpu_ms", 1, True, True),
+                                           ("First ms", "first_ms", 2, False, False),
+                                           ("Client CPU ms", "client_cpu_ms", 1, False, False),
+                                           ("Connect s", "connect_s", 1, False, False)])
+    return md
+
+
+def kept_ws_section():
+    """The last `./ringbolt bench ws` figures (ringbolt-bench/harness/WS_RESULTS.md, if the lead
+    kept one), carried across full runs, which do not run the ws profile."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "WS_RESULTS.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().rstrip("\n").split("\n") + [""]
+
+# ---- end ws profile ----------------------------------------------------------------------------
+
+
 # ---- main ---------------------------------------------------------------------------------
 
 def main():
@@ -571,6 +654,8 @@ def main():
     udp = udp_section(rows)
     md += udp if udp else kept_udp_section()
     md += proxy_section(rows)
+    ws = ws_section(rows)  # ws profile (issue #13)
+    md += ws if ws else kept_ws_section()  # ws profile (issue #13)
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)
