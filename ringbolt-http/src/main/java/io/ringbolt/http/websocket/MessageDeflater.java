@@ -31,6 +31,20 @@ public final class MessageDeflater {
      * @return the compressed length; the bytes are {@link #output()}[0, length) until the next call
      */
     public int compress(byte[] src, int offset, int length) {
+        return compressFragment(src, offset, length, true);
+    }
+
+    /**
+     * Compresses one piece of a message that is sent in fragments. Every piece is sync-flushed,
+     * so its frame carries all of its data (a streaming receiver can inflate it at once); only
+     * the message's last piece loses the trailing {@code 00 00 FF FF} (RFC 7692 §7.2.1), and only
+     * after it is the context reset for no-context-takeover. The concatenated output of the
+     * pieces is one valid compressed message.
+     *
+     * @param last true for the message's final piece
+     * @return the compressed length; the bytes are {@link #output()}[0, length) until the next call
+     */
+    public int compressFragment(byte[] src, int offset, int length, boolean last) {
         deflater.setInput(src, offset, length);
         outLength = 0;
         while (true) {
@@ -42,6 +56,9 @@ public final class MessageDeflater {
             if (outLength < out.length && deflater.needsInput()) {
                 break;
             }
+        }
+        if (!last) {
+            return outLength;
         }
         if (noContextTakeover) {
             deflater.reset();

@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * assembled in one array per connection, reserved from the engine's memory budget and bounded by
  * the message limit (a refusal fails the connection with 1013). Reading pauses while output is
  * above the connection's high water mark, so an echo to a peer that does not read stays bounded.
+ *
+ * <p>Outgoing fragmented messages have two states: the callers' view ({@code outgoingOpcode}, the
+ * message a fragment call opened and no {@code last} ended yet, kept under {@code fragmentLock} so
+ * misuse throws in the caller's thread) and the wire's ({@code wireOpcode}, on the reactor: the
+ * message whose frames are going out). They differ while fragments queued by another thread wait
+ * for the reactor; a whole message that reaches the reactor in that window is held back
+ * ({@code deferred}) until the last fragment went out, so data frames never interleave.
  *
  * <p>Reactor thread only, except the {@link WebSocket} methods.
  */
@@ -52,6 +61,11 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private final FrameDecoder decoder;
     private final Utf8Validator validator = new Utf8Validator();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final Object fragmentLock = new Object();
+    /** Fragment sends handed to the reactor and not run yet; a reactor-thread fragment queues behind them. */
+    private final AtomicInteger queuedFragments = new AtomicInteger();
+    /** The callers' open fragmented message: 0, TEXT or BINARY; written under fragmentLock. */
+    private volatile int outgoingOpcode;
     private final byte[] header = new byte[FrameEncoder.MAX_HEADER_BYTES];
     private final byte[] control = new byte[FrameEncoder.MAX_CONTROL_PAYLOAD];
     private final Runnable tickTask = this::tick;
@@ -89,6 +103,11 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private final byte[] carry = new byte[4];
     private int carryLength;
     private byte[] maskScratch;
+
+    private int wireOpcode;
+    private boolean wireCompressed;
+    private ArrayDeque<byte[]> deferred;
+    private long deferredBytes;
 
     WebSocketConnection(WebSocketHandler handler, WebSocketOptions options, String subprotocol, PerMessageDeflate deflate,
                         boolean client) {
@@ -174,6 +193,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         state = CLOSED;
         cancelTimers();
         releaseMessage(true);
+        deferred = null;
         if (inflater != null) {
             inflater.close();
             deflater.close();
@@ -557,9 +577,13 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     // ---- frames out -----------------------------------------------------------------------------------
 
     /** Frames a whole data message on the reactor thread, compressed when worth it. */
-    private boolean sendOnReactor(int opcode, byte[] payload, int offset, int length) {
-        if (state != OPEN || connection.pendingWriteBytes() > options.maxOutboundBytes()) {
+    private boolean sendOnReactor(int opcode, byte[] payload, int offset, int length, boolean admitted) {
+        if (state != OPEN || !admitted && connection.pendingWriteBytes() + deferredBytes > options.maxOutboundBytes()) {
             return false;
+        }
+        if (wireOpcode != 0) {
+            defer(opcode, payload, offset, length);
+            return true;
         }
         int rsv = 0;
         if (deflater != null && length >= options.compressionMinBytes() && length <= deflate.maxCompressedMessageBytes()) {
@@ -568,7 +592,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             offset = 0;
             rsv = FrameEncoder.RSV1;
         }
-        boolean ok = writeFrame(opcode, rsv, payload, offset, length);
+        boolean ok = writeFrame(true, opcode, rsv, payload, offset, length);
         if (deflater != null) {
             deflater.trim();
         }
@@ -576,9 +600,66 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         return ok;
     }
 
+    /**
+     * Frames one fragment on the reactor thread: the message's opcode on the first, continuation
+     * after, FIN on the last; compressed as one message (RSV1 on the first frame) when
+     * permessage-deflate is on and its window is the full 32 KiB.
+     */
+    private boolean sendFragmentOnReactor(int opcode, boolean first, boolean last, byte[] payload, int offset, int length,
+                                          boolean admitted) {
+        if (state != OPEN || !admitted && connection.pendingWriteBytes() + deferredBytes > options.maxOutboundBytes()) {
+            return false;
+        }
+        int rsv = 0;
+        if (first) {
+            wireOpcode = opcode;
+            wireCompressed = deflater != null && deflate.maxCompressedMessageBytes() == Integer.MAX_VALUE;
+            rsv = wireCompressed ? FrameEncoder.RSV1 : 0;
+        }
+        if (wireCompressed) {
+            length = deflater.compressFragment(payload, offset, length, last);
+            payload = deflater.output();
+            offset = 0;
+        }
+        boolean ok = writeFrame(last, first ? opcode : FrameEncoder.CONTINUATION, rsv, payload, offset, length);
+        if (last) {
+            wireOpcode = 0;
+            if (wireCompressed) {
+                deflater.trim();
+            }
+            sendDeferred();
+        }
+        connection.flush();
+        return ok;
+    }
+
+    /** Holds a whole message back while a fragmented one is going out: [opcode, payload...]. */
+    private void defer(int opcode, byte[] payload, int offset, int length) {
+        byte[] copy = new byte[1 + length];
+        copy[0] = (byte) opcode;
+        System.arraycopy(payload, offset, copy, 1, length);
+        if (deferred == null) {
+            deferred = new ArrayDeque<>();
+        }
+        deferred.add(copy);
+        deferredBytes += length;
+    }
+
+    private void sendDeferred() {
+        while (deferred != null && !deferred.isEmpty() && wireOpcode == 0) {
+            byte[] d = deferred.poll();
+            deferredBytes -= d.length - 1;
+            sendOnReactor(d[0], d, 1, d.length - 1, true);
+        }
+    }
+
     private boolean writeFrame(int opcode, int rsv, byte[] payload, int offset, int length) {
+        return writeFrame(true, opcode, rsv, payload, offset, length);
+    }
+
+    private boolean writeFrame(boolean fin, int opcode, int rsv, byte[] payload, int offset, int length) {
         int maskKey = client ? MASK_KEYS.nextInt() : 0;
-        int h = FrameEncoder.writeHeader(header, 0, true, rsv, opcode, length, client, maskKey);
+        int h = FrameEncoder.writeHeader(header, 0, fin, rsv, opcode, length, client, maskKey);
         boolean ok = connection.write(header, 0, h);
         if (length == 0) {
             return ok;
@@ -623,9 +704,26 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     /** Runs a send on the reactor: at once on its thread, else as a task with a copy of the payload. */
     private boolean submit(int opcode, byte[] payload, int offset, int length, boolean owned) {
-        if (reactor.inReactorThread()) {
-            return sendOnReactor(opcode, payload, offset, length);
+        if (outgoingOpcode != 0 && state == OPEN) {
+            throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(outgoingOpcode)
+                    + " message is open; end it (last = true) before sending another message");
         }
+        if (reactor.inReactorThread()) {
+            return sendOnReactor(opcode, payload, offset, length, false);
+        }
+        if (!reserveQueued(length)) {
+            return false;
+        }
+        byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
+        reactor.execute(() -> {
+            queuedBytes.addAndGet(-length);
+            sendOnReactor(opcode, copy, 0, length, false);
+        });
+        return true;
+    }
+
+    /** Counts {@code length} bytes about to be queued for the reactor; false (nothing counted) past the outbound limit. */
+    private boolean reserveQueued(int length) {
         if (state != OPEN) {
             return false;
         }
@@ -634,12 +732,47 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             queuedBytes.addAndGet(-length);
             return false;
         }
-        byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
-        reactor.execute(() -> {
-            queuedBytes.addAndGet(-length);
-            sendOnReactor(opcode, copy, 0, length);
-        });
         return true;
+    }
+
+    /**
+     * One fragment of an outgoing message: checks it against the open message, runs or queues
+     * it, and moves the callers' state only if it was taken. A queued fragment was admitted
+     * against the outbound limit here, so the reactor sends it whatever the output is by then
+     * (dropping it would corrupt the message).
+     */
+    private boolean submitFragment(int opcode, byte[] payload, int offset, int length, boolean owned, boolean last) {
+        synchronized (fragmentLock) {
+            int open = outgoingOpcode;
+            if (open != 0 && open != opcode && state == OPEN) {
+                throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(open)
+                        + " message is open; end it (last = true) before a " + typeName(opcode) + " fragment");
+            }
+            boolean first = open == 0;
+            boolean taken;
+            if (reactor.inReactorThread() && queuedFragments.get() == 0) {
+                taken = sendFragmentOnReactor(opcode, first, last, payload, offset, length, false);
+            } else if (reserveQueued(length)) {
+                byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
+                queuedFragments.incrementAndGet();
+                reactor.execute(() -> {
+                    queuedBytes.addAndGet(-length);
+                    queuedFragments.decrementAndGet();
+                    sendFragmentOnReactor(opcode, first, last, copy, 0, length, true);
+                });
+                taken = true;
+            } else {
+                taken = false;
+            }
+            if (taken) {
+                outgoingOpcode = last ? 0 : opcode;
+            }
+            return taken;
+        }
+    }
+
+    private static String typeName(int opcode) {
+        return opcode == FrameEncoder.TEXT ? "text" : "binary";
     }
 
     // ---- WebSocket ------------------------------------------------------------------------------------
@@ -687,6 +820,39 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     public boolean sendBinary(byte[] data, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
         return submit(FrameEncoder.BINARY, data, offset, length, false);
+    }
+
+    @Override
+    public boolean sendTextFragment(CharSequence text, boolean last) {
+        int n = text.length();
+        if (n > 0 && (Character.isLowSurrogate(text.charAt(0)) || Character.isHighSurrogate(text.charAt(n - 1)))) {
+            throw new IllegalArgumentException("text fragment starts or ends inside a surrogate pair (cut between code points)");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return submitFragment(FrameEncoder.TEXT, bytes, 0, bytes.length, true, last);
+    }
+
+    @Override
+    public boolean sendBinaryFragment(ByteBuffer data, boolean last) {
+        int length = data.remaining();
+        boolean taken;
+        if (data.hasArray() && reactor.inReactorThread()) {
+            taken = submitFragment(FrameEncoder.BINARY, data.array(), data.arrayOffset() + data.position(), length, false, last);
+        } else {
+            byte[] copy = new byte[length];
+            data.duplicate().get(copy);
+            taken = submitFragment(FrameEncoder.BINARY, copy, 0, length, true, last);
+        }
+        if (taken) {
+            data.position(data.limit());
+        }
+        return taken;
+    }
+
+    @Override
+    public boolean sendBinaryFragment(byte[] data, int offset, int length, boolean last) {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        return submitFragment(FrameEncoder.BINARY, data, offset, length, false, last);
     }
 
     @Override
