@@ -523,7 +523,7 @@ abstract class WebSocketClientIntegrationSuite {
             assertThatThrownBy(() -> await(client.withTls(trusting).connect(uri, new Recorder())))
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
-                    .hasMessageContaining("127.0.0.1");
+                    .hasMessageContaining("127.0.0.1").hasMessageContaining("No subject alternative names");
             // The same trust without the name check connects: the name was the only problem.
             TlsClient unchecked = TlsClient.builder().trustPem(elsewhere[0]).verifyHostname(false).build();
             Recorder r = new Recorder();
