@@ -67,6 +67,11 @@ public final class MessageDeflater {
         if (outLength >= 4 && out[outLength - 4] == 0 && out[outLength - 3] == 0 && out[outLength - 2] == (byte) 0xFF
                 && out[outLength - 1] == (byte) 0xFF) {
             outLength -= 4;
+        } else if (outLength == 0) {
+            // Nothing new since the last flush (zlib writes no second empty block): the receiver's
+            // 00 00 FF FF then needs the header byte of an empty stored block in front (RFC 7692 §7.2.3.6).
+            out[0] = 0;
+            outLength = 1;
         }
         return outLength;
     }

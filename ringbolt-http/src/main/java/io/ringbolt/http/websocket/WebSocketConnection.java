@@ -704,10 +704,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     /** Runs a send on the reactor: at once on its thread, else as a task with a copy of the payload. */
     private boolean submit(int opcode, byte[] payload, int offset, int length, boolean owned) {
-        if (outgoingOpcode != 0 && state == OPEN) {
-            throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(outgoingOpcode)
-                    + " message is open; end it (last = true) before sending another message");
-        }
+        requireNoFragmentedMessage();
         if (reactor.inReactorThread()) {
             return sendOnReactor(opcode, payload, offset, length, false);
         }
@@ -720,6 +717,15 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             sendOnReactor(opcode, copy, 0, length, false);
         });
         return true;
+    }
+
+    /** A whole message may not go out while a fragmented one is open (RFC 6455 §5.4). */
+    private void requireNoFragmentedMessage() {
+        int open = outgoingOpcode;
+        if (open != 0 && state == OPEN) {
+            throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(open)
+                    + " message is open; end it (last = true) before sending another message");
+        }
     }
 
     /** Counts {@code length} bytes about to be queued for the reactor; false (nothing counted) past the outbound limit. */
@@ -805,6 +811,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     @Override
     public boolean sendBinary(ByteBuffer data) {
+        requireNoFragmentedMessage(); // before the buffer is consumed
         int length = data.remaining();
         if (data.hasArray() && reactor.inReactorThread()) {
             boolean ok = submit(FrameEncoder.BINARY, data.array(), data.arrayOffset() + data.position(), length, false);
