@@ -12,8 +12,6 @@ import io.ringbolt.engine.Reactor;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Outgoing fragmented messages have two states: the callers' view ({@code outgoingOpcode}, the
  * message a fragment call opened and no {@code last} ended yet, kept under {@code fragmentLock} so
- * misuse throws in the caller's thread) and the wire's ({@code wireOpcode}, on the reactor: the
- * message whose frames are going out). They differ while fragments queued by another thread wait
- * for the reactor; a whole message that reaches the reactor in that window is held back
- * ({@code deferred}) until the last fragment went out, so data frames never interleave.
+ * misuse throws in the caller's thread) and the wire's (in {@link FrameWriter}, on the reactor).
+ * They differ while fragments queued by another thread wait for the reactor; a whole message
+ * that reaches the reactor in that window is held back there until the last fragment went out,
+ * so data frames never interleave.
  *
  * <p>Reactor thread only, except the {@link WebSocket} methods.
  */
@@ -51,7 +49,6 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private static final int PAUSED_FOR_OUTPUT = 1, PAUSED_BY_APP = 2;
     /** A message buffer up to this size is kept for the next message; larger ones are dropped. */
     private static final int RETAINED_MESSAGE_BYTES = 64 * 1024;
-    private static final SecureRandom MASK_KEYS = new SecureRandom();
 
     private final WebSocketHandler handler;
     private final WebSocketOptions options;
@@ -66,7 +63,6 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private final AtomicInteger queuedFragments = new AtomicInteger();
     /** The callers' open fragmented message: 0, TEXT or BINARY; written under fragmentLock. */
     private volatile int outgoingOpcode;
-    private final byte[] header = new byte[FrameEncoder.MAX_HEADER_BYTES];
     private final byte[] control = new byte[FrameEncoder.MAX_CONTROL_PAYLOAD];
     private final Runnable tickTask = this::tick;
     private final Runnable closeTimeoutTask = this::onCloseTimeout;
@@ -102,12 +98,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private long reservedBytes;
     private final byte[] carry = new byte[4];
     private int carryLength;
-    private byte[] maskScratch;
-
-    private int wireOpcode;
-    private boolean wireCompressed;
-    private ArrayDeque<byte[]> deferred;
-    private long deferredBytes;
+    private FrameWriter out;
 
     WebSocketConnection(WebSocketHandler handler, WebSocketOptions options, String subprotocol, PerMessageDeflate deflate,
                         boolean client) {
@@ -134,6 +125,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             inflater = new MessageInflater(inboundReset);
             deflater = new MessageDeflater(options.compressionLevel(), outboundReset);
         }
+        out = new FrameWriter(c, options, deflate, deflater, client);
         lastReceiveNs = lastPingNs = reactor.nanoTime();
         readPauses = c.isWritable() ? 0 : PAUSED_FOR_OUTPUT;
         c.setReadEnabled(readPauses == 0);
@@ -193,7 +185,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         state = CLOSED;
         cancelTimers();
         releaseMessage(true);
-        deferred = null;
+        out.discard();
         if (inflater != null) {
             inflater.close();
             deflater.close();
@@ -337,7 +329,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         switch (frameOpcode) {
             case FrameEncoder.PING -> {
                 if (state == OPEN) {
-                    writeFrame(FrameEncoder.PONG, 0, control, 0, controlLength);
+                    out.writeControl(FrameEncoder.PONG, control, 0, controlLength);
                 }
                 try {
                     handler.onPing(this, ByteBuffer.wrap(control, 0, controlLength));
@@ -378,7 +370,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
         if (state == OPEN) {
-            writeFrame(FrameEncoder.CLOSE, 0, control, 0, controlLength);
+            out.writeControl(FrameEncoder.CLOSE, control, 0, controlLength);
         }
         closeCode = code;
         closeReason = reason;
@@ -499,7 +491,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         String why = reason == null ? "" : reason;
         LOG.log(System.Logger.Level.DEBUG, () -> "websocket " + id() + ": failing with " + code + " " + why);
         if (state == OPEN) {
-            writeClose(code, why);
+            out.writeClose(code, why);
         }
         closeCode = code;
         closeReason = why;
@@ -541,7 +533,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         }
         if (pingIntervalNs > 0 && quietNs >= pingIntervalNs && now - lastPingNs >= pingIntervalNs) {
             lastPingNs = now;
-            writeFrame(FrameEncoder.PING, 0, control, 0, 0);
+            out.writeControl(FrameEncoder.PING, control, 0, 0);
             connection.flush();
         }
         scheduleTick();
@@ -576,121 +568,28 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     // ---- frames out -----------------------------------------------------------------------------------
 
-    /** Frames a whole data message on the reactor thread, compressed when worth it. */
+    /** A whole data message on the reactor thread; a queued one was admitted already. */
     private boolean sendOnReactor(int opcode, byte[] payload, int offset, int length, boolean admitted) {
-        if (state != OPEN || !admitted && connection.pendingWriteBytes() + deferredBytes > options.maxOutboundBytes()) {
+        if (state != OPEN || !admitted && out.isOverLimit()) {
             return false;
         }
-        if (wireOpcode != 0) {
-            defer(opcode, payload, offset, length);
-            return true;
-        }
-        int rsv = 0;
-        if (deflater != null && length >= options.compressionMinBytes() && length <= deflate.maxCompressedMessageBytes()) {
-            length = deflater.compress(payload, offset, length);
-            payload = deflater.output();
-            offset = 0;
-            rsv = FrameEncoder.RSV1;
-        }
-        boolean ok = writeFrame(true, opcode, rsv, payload, offset, length);
-        if (deflater != null) {
-            deflater.trim();
-        }
-        connection.flush();
-        return ok;
+        return out.sendMessage(opcode, payload, offset, length);
     }
 
-    /**
-     * Frames one fragment on the reactor thread: the message's opcode on the first, continuation
-     * after, FIN on the last; compressed as one message (RSV1 on the first frame) when
-     * permessage-deflate is on and its window is the full 32 KiB.
-     */
+    /** One fragment on the reactor thread; a queued one was admitted already (dropping it would corrupt the message). */
     private boolean sendFragmentOnReactor(int opcode, boolean first, boolean last, byte[] payload, int offset, int length,
                                           boolean admitted) {
-        if (state != OPEN || !admitted && connection.pendingWriteBytes() + deferredBytes > options.maxOutboundBytes()) {
+        if (state != OPEN || !admitted && out.isOverLimit()) {
             return false;
         }
-        int rsv = 0;
-        if (first) {
-            wireOpcode = opcode;
-            wireCompressed = deflater != null && deflate.maxCompressedMessageBytes() == Integer.MAX_VALUE;
-            rsv = wireCompressed ? FrameEncoder.RSV1 : 0;
-        }
-        if (wireCompressed) {
-            length = deflater.compressFragment(payload, offset, length, last);
-            payload = deflater.output();
-            offset = 0;
-        }
-        boolean ok = writeFrame(last, first ? opcode : FrameEncoder.CONTINUATION, rsv, payload, offset, length);
-        if (last) {
-            wireOpcode = 0;
-            if (wireCompressed) {
-                deflater.trim();
-            }
-            sendDeferred();
-        }
-        connection.flush();
-        return ok;
-    }
-
-    /** Holds a whole message back while a fragmented one is going out: [opcode, payload...]. */
-    private void defer(int opcode, byte[] payload, int offset, int length) {
-        byte[] copy = new byte[1 + length];
-        copy[0] = (byte) opcode;
-        System.arraycopy(payload, offset, copy, 1, length);
-        if (deferred == null) {
-            deferred = new ArrayDeque<>();
-        }
-        deferred.add(copy);
-        deferredBytes += length;
-    }
-
-    private void sendDeferred() {
-        while (deferred != null && !deferred.isEmpty() && wireOpcode == 0) {
-            byte[] d = deferred.poll();
-            deferredBytes -= d.length - 1;
-            sendOnReactor(d[0], d, 1, d.length - 1, true);
-        }
-    }
-
-    private boolean writeFrame(int opcode, int rsv, byte[] payload, int offset, int length) {
-        return writeFrame(true, opcode, rsv, payload, offset, length);
-    }
-
-    private boolean writeFrame(boolean fin, int opcode, int rsv, byte[] payload, int offset, int length) {
-        int maskKey = client ? MASK_KEYS.nextInt() : 0;
-        int h = FrameEncoder.writeHeader(header, 0, fin, rsv, opcode, length, client, maskKey);
-        boolean ok = connection.write(header, 0, h);
-        if (length == 0) {
-            return ok;
-        }
-        if (client) {
-            if (maskScratch == null || maskScratch.length < length) {
-                maskScratch = new byte[Math.max(length, 1024)];
-            }
-            System.arraycopy(payload, offset, maskScratch, 0, length);
-            FrameEncoder.mask(maskScratch, 0, length, maskKey);
-            payload = maskScratch;
-            offset = 0;
-        }
-        return connection.write(payload, offset, length) && ok;
-    }
-
-    private void writeClose(int code, String reason) {
-        byte[] r = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(r.length, FrameEncoder.MAX_CONTROL_PAYLOAD - 2);
-        byte[] payload = new byte[2 + n];
-        payload[0] = (byte) (code >>> 8);
-        payload[1] = (byte) code;
-        System.arraycopy(r, 0, payload, 2, n);
-        writeFrame(FrameEncoder.CLOSE, 0, payload, 0, payload.length);
+        return out.sendFragment(opcode, first, last, payload, offset, length);
     }
 
     private void closeOnReactor(int code, String reason) {
         if (state != OPEN) {
             return;
         }
-        writeClose(code, reason);
+        out.writeClose(code, reason);
         closeCode = code;
         closeReason = reason == null ? "" : reason;
         state = CLOSE_SENT;
@@ -873,7 +772,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         }
         onReactor(() -> {
             if (state == OPEN) {
-                writeFrame(FrameEncoder.PING, 0, copy, 0, copy.length);
+                out.writeControl(FrameEncoder.PING, copy, 0, copy.length);
                 connection.flush();
             }
         });
