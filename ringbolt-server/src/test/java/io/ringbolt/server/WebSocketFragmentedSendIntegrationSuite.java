@@ -310,6 +310,36 @@ abstract class WebSocketFragmentedSendIntegrationSuite {
         }
     }
 
+    /** Python's {@code websockets} (Debian's python3-websockets) inflates and reassembles the fragmented messages. */
+    @Test
+    void pythonWebsocketsReassemblesCompressedFragments() throws Exception {
+        String python = WebSocketIntegrationSuite.pythonWithWebsockets();
+        String script = """
+                import asyncio, sys, websockets
+                async def main(port):
+                    async with websockets.connect(f"ws://127.0.0.1:{port}/frag") as ws:
+                        assert ws.response_headers.get("Sec-WebSocket-Extensions", "").startswith("permessage-deflate")
+                        for i in range(3):
+                            await ws.send("go")
+                            got = await ws.recv()
+                            assert got == "one two ✓ three", got
+                        await ws.send("binary")
+                        got = await ws.recv()
+                        assert got == bytes([1, 2, 3, 4, 5]), got
+                    print("ok")
+                asyncio.run(main(int(sys.argv[1])))
+                """;
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("ws-fragments", ".py");
+        try {
+            java.nio.file.Files.writeString(file, script);
+            Processes.Result r = Processes.run(List.of(python, file.toString(), Integer.toString(port)), Duration.ofSeconds(40));
+            assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+            assertThat(r.stdout()).contains("ok");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     /**
      * Fragments sent from the test thread while the client's handler sends whole messages from
      * its reactor: a whole send finds the fragmented message open (IllegalStateException, which
