@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  * message that arrives meanwhile (sent from another thread while fragments queued earlier were
  * still waiting for the reactor) is copied and held back until the last fragment went out, so
  * data frames never interleave (§5.4); control frames are written at once. With
- * permessage-deflate a fragmented message is compressed as one (RFC 7692 §6.1: RSV1 on the first
+ * permessage-deflate a fragmented message is compressed as one (RFC 7692 §6: RSV1 on the first
  * frame only) when the negotiated window is the full 32 KiB, else sent plain.
  *
  * <p>Reactor thread only. Callers check the connection's state and the outbound limit first
