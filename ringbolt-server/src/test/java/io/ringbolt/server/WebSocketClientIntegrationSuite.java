@@ -3,6 +3,8 @@ package io.ringbolt.server;
 import io.ringbolt.engine.Backend;
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
+import io.ringbolt.engine.tls.TlsClient;
+import io.ringbolt.engine.tls.TlsContext;
 import io.ringbolt.http.HttpServer;
 import io.ringbolt.http.Router;
 import io.ringbolt.http.websocket.WebSocket;
@@ -441,6 +443,96 @@ abstract class WebSocketClientIntegrationSuite {
         } finally {
             p.destroyForcibly();
             Files.deleteIfExists(file);
+        }
+    }
+
+    // ---- wss:// ---------------------------------------------------------------------------------------
+
+    /** A self-signed certificate and key for {@code subjectAltName} in {@code dir}: {cert, key}. */
+    static Path[] selfSigned(Path dir, String name, String subjectAltName) throws Exception {
+        Processes.require("openssl", "openssl");
+        Path cert = dir.resolve(name + "-cert.pem");
+        Path key = dir.resolve(name + "-key.pem");
+        var gen = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=" + name,
+                "-addext", "subjectAltName=" + subjectAltName), Duration.ofSeconds(30));
+        assertThat(gen.exitCode()).as(gen.stderr()).isZero();
+        return new Path[] {cert, key};
+    }
+
+    /** Our own WebSocket echo behind TLS with {@code certAndKey}, on this suite's backend. */
+    Engine tlsServer(Path[] certAndKey) {
+        Router router = new Router();
+        router.get("/echo", WebSocketUpgrade.of(WebSocketOptions.defaults().withTimeouts(Duration.ZERO, Duration.ZERO),
+                (req, p) -> ECHO));
+        var tls = TlsContext.fromPem(certAndKey[0], certAndKey[1]).withApplicationProtocols("http/1.1");
+        return Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
+                .shutdownGrace(Duration.ofSeconds(2)).handler(tls.wrap(HttpServer.create(router))).start();
+    }
+
+    static void deleteAll(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    @Test
+    void wssEchoesTextAndBinaryAndClosesWithTheHostNameVerified() throws Exception {
+        Path dir = Files.createTempDirectory("ringbolt-it-wss-client");
+        try (Engine secure = tlsServer(selfSigned(dir, "localhost", "IP:127.0.0.1,DNS:localhost"))) {
+            Path trustStore = dir.resolve("trust.p12");
+            var keytool = Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-importcert", "-noprompt", "-alias", "test-ca", "-file", dir.resolve("localhost-cert.pem").toString(),
+                    "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit"), Duration.ofSeconds(60));
+            assertThat(keytool.exitCode()).as(keytool.stdout() + keytool.stderr()).isZero();
+            TlsClient tls = TlsClient.builder().trustStore(trustStore, "changeit".toCharArray()).applicationProtocols("http/1.1")
+                    .build();
+            assertThat(tls.verifiesHostname()).isTrue();
+            Recorder r = new Recorder();
+            WebSocket ws = await(client.withTls(tls).connect(URI.create("wss://127.0.0.1:" + secure.port() + "/echo"), r));
+            assertThat(ws.isCompressed()).isTrue();
+            ws.sendText("over TLS ✓");
+            assertThat(r.next()).isEqualTo("text:over TLS ✓");
+            byte[] data = bytes(200_000, 5); // several TLS records each way
+            ws.sendBinary(data);
+            assertThat(r.next()).isEqualTo("binary:" + data.length);
+            assertThat(r.binaries.take()).isEqualTo(data);
+            ws.close(1000, "bye");
+            assertThat(r.next()).isEqualTo("close:1000:bye");
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    @Test
+    void wssFailsTheFutureNamingTheCauseForAnUntrustedOrMisnamedCertificate() throws Exception {
+        Path dir = Files.createTempDirectory("ringbolt-it-wss-client");
+        Path[] elsewhere = selfSigned(dir, "elsewhere", "DNS:elsewhere.example");
+        try (Engine secure = tlsServer(elsewhere)) {
+            URI uri = URI.create("wss://127.0.0.1:" + secure.port() + "/echo");
+            // Without withTls: the JDK's CAs, which do not know this self-signed certificate.
+            assertThatThrownBy(() -> await(client.connect(uri, new Recorder())))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                    .hasMessageContaining("127.0.0.1").hasMessageContaining("certification path");
+            // Trusted, but issued for another name: host name verification refuses it.
+            TlsClient trusting = TlsClient.builder().trustPem(elsewhere[0]).build();
+            assertThatThrownBy(() -> await(client.withTls(trusting).connect(uri, new Recorder())))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                    .hasMessageContaining("127.0.0.1").hasMessageContaining("No subject alternative names");
+            // The same trust without the name check connects: the name was the only problem.
+            TlsClient unchecked = TlsClient.builder().trustPem(elsewhere[0]).verifyHostname(false).build();
+            Recorder r = new Recorder();
+            WebSocket ws = await(client.withTls(unchecked).connect(uri, r));
+            ws.sendText("name not checked");
+            assertThat(r.next()).isEqualTo("text:name not checked");
+            ws.close();
+        } finally {
+            deleteAll(dir);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.ringbolt.server;
 import io.ringbolt.engine.Backend;
 import io.ringbolt.engine.BackendUnavailableException;
 import io.ringbolt.engine.Engine;
+import io.ringbolt.engine.tls.TlsClient;
+import io.ringbolt.engine.tls.TlsContext;
 import io.ringbolt.http.HttpServer;
 import io.ringbolt.http.Router;
 import io.ringbolt.http.websocket.WebSocket;
@@ -86,6 +88,63 @@ class WebSocketReadmeExampleIntegrationTest {
                 received.add(text);                                 // on the client connection's reactor
             }
         });                                                         // completes after onOpen, or fails naming the cause
+    }
+
+    /** Sends lines as one text message in fragments, from a thread that may block (not a reactor). */
+    static void streamLines(WebSocket ws, List<String> lines) throws InterruptedException {
+        for (int i = 0; i < lines.size(); i++) {
+            boolean last = i == lines.size() - 1;
+            while (!ws.sendTextFragment(lines.get(i) + "\n", last)) {   // false: back-pressure, nothing sent
+                if (!ws.isOpen()) {
+                    return;
+                }
+                Thread.sleep(10);                                    // or wait for onWritabilityChanged
+            }
+        }                                                           // ws.sendText meanwhile: IllegalStateException
+    }
+
+    /** wss:// with a private CA: the certificate must be issued for the URI's host. */
+    static CompletableFuture<WebSocket> openSecureClient(Engine engine, int port, Path caPem, WebSocketHandler handler) {
+        TlsClient tls = TlsClient.builder().trustPem(caPem).build();  // host name verified; without withTls: the JDK's CAs
+        return WebSocketClient.of(engine).withTls(tls)
+                .connect(URI.create("wss://127.0.0.1:" + port + "/ws"), handler);  // TLS failures fail the future
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"NIO", "IO_URING"})
+    void fragmentedSendsAndTheSecureClientWork(Backend backend) throws Exception {
+        Processes.require("openssl", "openssl");
+        Path dir = Files.createTempDirectory("ringbolt-readme-wss");
+        Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
+        var gen = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1"), Duration.ofSeconds(30));
+        assertThat(gen.exitCode()).as(gen.stderr()).isZero();
+        Engine engine;
+        try {
+            engine = Engine.builder().bind("127.0.0.1", 0).backend(backend).reactors(2)
+                    .handler(TlsContext.fromPem(cert, key).withApplicationProtocols("http/1.1")
+                            .wrap(HttpServer.create(webSocketRouter(ConcurrentHashMap.newKeySet())))).start();
+        } catch (BackendUnavailableException e) {
+            Assumptions.abort("backend unavailable: " + e.getMessage());
+            return;
+        }
+        try (engine) {
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket ws = openSecureClient(engine, engine.port(), cert, new WebSocketHandler() {
+                @Override
+                public void onText(WebSocket w, String text) {
+                    received.add(text);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            streamLines(ws, List.of("first", "second", "third"));
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("first\nsecond\nthird\n");  // the echo, reassembled
+            ws.close();
+        } finally {
+            for (Path f : List.of(cert, key, dir)) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     @ParameterizedTest

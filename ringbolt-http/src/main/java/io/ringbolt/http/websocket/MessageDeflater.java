@@ -31,6 +31,20 @@ public final class MessageDeflater {
      * @return the compressed length; the bytes are {@link #output()}[0, length) until the next call
      */
     public int compress(byte[] src, int offset, int length) {
+        return compressFragment(src, offset, length, true);
+    }
+
+    /**
+     * Compresses one piece of a message that is sent in fragments. Every piece is sync-flushed,
+     * so its frame carries all of its data (a streaming receiver can inflate it at once); only
+     * the message's last piece loses the trailing {@code 00 00 FF FF} (RFC 7692 §7.2.1), and only
+     * after it is the context reset for no-context-takeover. The concatenated output of the
+     * pieces is one valid compressed message.
+     *
+     * @param last true for the message's final piece
+     * @return the compressed length; the bytes are {@link #output()}[0, length) until the next call
+     */
+    public int compressFragment(byte[] src, int offset, int length, boolean last) {
         deflater.setInput(src, offset, length);
         outLength = 0;
         while (true) {
@@ -43,6 +57,9 @@ public final class MessageDeflater {
                 break;
             }
         }
+        if (!last) {
+            return outLength;
+        }
         if (noContextTakeover) {
             deflater.reset();
         }
@@ -50,6 +67,11 @@ public final class MessageDeflater {
         if (outLength >= 4 && out[outLength - 4] == 0 && out[outLength - 3] == 0 && out[outLength - 2] == (byte) 0xFF
                 && out[outLength - 1] == (byte) 0xFF) {
             outLength -= 4;
+        } else if (outLength == 0) {
+            // Nothing new since the last flush (zlib writes no second empty block): the receiver's
+            // 00 00 FF FF then needs the header byte of an empty stored block in front (RFC 7692 §7.2.3.6).
+            out[0] = 0;
+            outLength = 1;
         }
         return outLength;
     }

@@ -15,6 +15,18 @@ import java.nio.ByteBuffer;
  * than {@link WebSocketOptions#maxOutboundBytes()} of unsent output (a peer that does not read);
  * {@link #isWritable()} and {@link WebSocketHandler#onWritabilityChanged} tell a producer to
  * wait before that. A send also returns false once the close handshake has started.
+ *
+ * <p>Fragmented sends: {@link #sendTextFragment} and {@link #sendBinaryFragment} send one
+ * message in several frames (RFC 6455 §5.4), for a producer that does not have the whole message
+ * at once. The first call starts the message, each further call adds a continuation frame, and
+ * the call with {@code last = true} ends it. While it is open, no other data message may be
+ * sent: {@link #sendText}, {@link #sendBinary} or a fragment of the other type throw
+ * {@link IllegalStateException} (pings and {@link #close} may come in between, as control
+ * frames may). A fragment refused by back-pressure ({@code false}) sent nothing and leaves the
+ * message as it was: the same piece may be offered again. With permessage-deflate the message
+ * is compressed as one (RSV1 on its first frame only, each piece flushed so its frame carries
+ * its data, the last one ending the compressed message per RFC 7692 §7.2.1), unless the
+ * negotiated window is below 32 KiB, where fragmented messages go out uncompressed.
  */
 public interface WebSocket {
 
@@ -30,19 +42,58 @@ public interface WebSocket {
     /** The peer's address, or null if no longer known. */
     InetSocketAddress remoteAddress();
 
-    /** Sends a text message. */
+    /**
+     * Sends a text message.
+     *
+     * @throws IllegalStateException while a fragmented message is open ({@link #sendTextFragment})
+     */
     boolean sendText(CharSequence text);
 
-    /** Sends the remaining bytes of {@code data} as a binary message; advances its position. */
+    /**
+     * Sends the remaining bytes of {@code data} as a binary message; advances its position.
+     *
+     * @throws IllegalStateException while a fragmented message is open
+     */
     boolean sendBinary(ByteBuffer data);
 
-    /** Sends {@code length} bytes of {@code data} from {@code offset} as a binary message. */
+    /**
+     * Sends {@code length} bytes of {@code data} from {@code offset} as a binary message.
+     *
+     * @throws IllegalStateException while a fragmented message is open
+     */
     boolean sendBinary(byte[] data, int offset, int length);
 
     /** Sends all of {@code data} as a binary message. */
     default boolean sendBinary(byte[] data) {
         return sendBinary(data, 0, data.length);
     }
+
+    /**
+     * Sends {@code text} as the next fragment of a text message, starting one if none is open;
+     * {@code last} ends the message. Each piece is encoded to UTF-8 on its own, so a surrogate
+     * pair must not be split between two pieces. See the class comment for the rules.
+     *
+     * @return false, with nothing sent, under back-pressure or once the close handshake started
+     * @throws IllegalStateException    while a fragmented binary message is open
+     * @throws IllegalArgumentException for a piece that starts or ends inside a surrogate pair
+     */
+    boolean sendTextFragment(CharSequence text, boolean last);
+
+    /**
+     * Sends the remaining bytes of {@code data} as the next fragment of a binary message,
+     * starting one if none is open; {@code last} ends the message. Advances its position when
+     * the fragment is taken.
+     *
+     * @return false, with nothing sent, under back-pressure or once the close handshake started
+     * @throws IllegalStateException while a fragmented text message is open
+     */
+    boolean sendBinaryFragment(ByteBuffer data, boolean last);
+
+    /**
+     * Sends {@code length} bytes of {@code data} from {@code offset} as the next fragment of a
+     * binary message; as {@link #sendBinaryFragment(ByteBuffer, boolean)}.
+     */
+    boolean sendBinaryFragment(byte[] data, int offset, int length, boolean last);
 
     /**
      * Sends a ping with up to 125 bytes of application data; the peer's pong arrives at

@@ -2,6 +2,7 @@ package io.ringbolt.http.websocket;
 
 import io.ringbolt.engine.Engine;
 import io.ringbolt.engine.HandlerFactory;
+import io.ringbolt.engine.tls.TlsClient;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
 
 /**
  * A WebSocket client (RFC 6455, RFC 7692) on an {@link Engine}'s outbound connections: the
@@ -30,6 +30,14 @@ import java.util.function.UnaryOperator;
  * }).get(5, TimeUnit.SECONDS);
  * ws.sendText("hello");
  * }</pre>
+ *
+ * <p>{@code wss://} URIs speak TLS underneath (the engine's {@link TlsClient}): by default with
+ * the JDK's trusted CAs, the certificate checked against the URI's host (RFC 6125 host name
+ * verification; the host is also sent as SNI unless it is an IP literal) and ALPN
+ * {@code http/1.1}; {@link #withTls(TlsClient)} sets other trust (a private CA, a test trust
+ * store), a client certificate or protocol versions. A failed TLS handshake (an untrusted
+ * certificate, a name mismatch) fails the future with the {@link javax.net.ssl.SSLHandshakeException}
+ * that names the server and the cause.
  *
  * <p>The {@link WebSocketOptions} mean the same as on the server, seen from the client:
  * {@link WebSocketOptions#subprotocols()} are offered in order of preference;
@@ -52,10 +60,10 @@ public final class WebSocketClient {
     private final WebSocketOptions options;
     private final Duration handshakeTimeout;
     private final Map<String, String> headers;
-    private final UnaryOperator<HandlerFactory> tls;
+    private final TlsClient tls;
 
     private WebSocketClient(Engine engine, WebSocketOptions options, Duration handshakeTimeout, Map<String, String> headers,
-                            UnaryOperator<HandlerFactory> tls) {
+                            TlsClient tls) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.options = Objects.requireNonNull(options, "options");
         this.handshakeTimeout = handshakeTimeout;
@@ -99,20 +107,20 @@ public final class WebSocketClient {
     }
 
     /**
-     * With a TLS client layer for {@code wss://} URIs: {@code wrap} turns the handler factory of
-     * the plain-text protocol into one that speaks TLS underneath (a TLS client handler from the
-     * engine's TLS package). Without it, {@code wss://} is refused.
+     * With {@code tls} for {@code wss://} URIs (whom to trust, host name verification, client
+     * certificate, versions; build it with ALPN {@code http/1.1} or none, as the handshake is
+     * HTTP/1.1). Without it, {@code wss://} uses the JDK's trusted CAs with host name
+     * verification. {@code ws://} URIs are not affected.
      */
-    public WebSocketClient withTls(UnaryOperator<HandlerFactory> wrap) {
-        return new WebSocketClient(engine, options, handshakeTimeout, headers, Objects.requireNonNull(wrap, "wrap"));
+    public WebSocketClient withTls(TlsClient tls) {
+        return new WebSocketClient(engine, options, handshakeTimeout, headers, Objects.requireNonNull(tls, "tls"));
     }
 
     /**
-     * Opens a WebSocket to {@code uri} ({@code ws://host[:port]/path[?query]}, or {@code wss://}
-     * with {@link #withTls}) with {@code handler} on this side.
+     * Opens a WebSocket to {@code uri} ({@code ws://host[:port]/path[?query]}, or
+     * {@code wss://} over TLS: see {@link #withTls}) with {@code handler} on this side.
      *
-     * @throws IllegalArgumentException for a URI that is not ws:// or wss:// with a host, or
-     *     wss:// without a TLS layer
+     * @throws IllegalArgumentException for a URI that is not ws:// or wss:// with a host
      */
     public CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler) {
         Objects.requireNonNull(handler, "handler");
@@ -120,9 +128,6 @@ public final class WebSocketClient {
         boolean secure = scheme.equals("wss");
         if (!secure && !scheme.equals("ws")) {
             throw new IllegalArgumentException("uri=" + uri + " (must be ws:// or wss://)");
-        }
-        if (secure && tls == null) {
-            throw new IllegalArgumentException("uri=" + uri + " (wss:// needs a TLS layer: withTls)");
         }
         if (uri.getHost() == null || uri.getFragment() != null) {
             throw new IllegalArgumentException("uri=" + uri + " (needs a host and no fragment)");
@@ -158,16 +163,21 @@ public final class WebSocketClient {
         String where = scheme + "://" + hostField + target;
         HandlerFactory factory = c -> new ClientHandshake(request, WebSocketUpgrade.acceptKey(key), where, new ArrayList<>(protocols),
                 options.compression(), options, handshakeTimeout, opening, result);
-        if (secure) {
-            factory = tls.apply(factory);
-        }
-        engine.connect(InetSocketAddress.createUnresolved(uri.getHost(), port), factory, handshakeTimeout)
-                .whenComplete((c, error) -> {
+        InetSocketAddress address = InetSocketAddress.createUnresolved(uri.getHost(), port);
+        var connected = secure
+                ? (tls != null ? tls : DefaultTls.CLIENT).connect(engine, address, uri.getHost(), factory, handshakeTimeout)
+                : engine.connect(address, factory, handshakeTimeout);
+        connected.whenComplete((c, error) -> {
                     if (error != null) {
                         result.completeExceptionally(error);
                     }
                 });
         return result;
+    }
+
+    /** The default for wss://, made on first use: the JDK's CAs, host names checked, ALPN http/1.1. */
+    private static final class DefaultTls {
+        static final TlsClient CLIENT = TlsClient.builder().applicationProtocols("http/1.1").build();
     }
 
     private static boolean isToken(String s) {

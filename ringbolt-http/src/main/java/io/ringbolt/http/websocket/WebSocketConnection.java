@@ -12,9 +12,9 @@ import io.ringbolt.engine.Reactor;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the message limit (a refusal fails the connection with 1013). Reading pauses while output is
  * above the connection's high water mark, so an echo to a peer that does not read stays bounded.
  *
+ * <p>Outgoing fragmented messages have two states: the callers' view ({@code outgoingOpcode}, the
+ * message a fragment call opened and no {@code last} ended yet, kept under {@code fragmentLock} so
+ * misuse throws in the caller's thread) and the wire's (in {@link FrameWriter}, on the reactor).
+ * They differ while fragments queued by another thread wait for the reactor; a whole message
+ * that reaches the reactor in that window is held back there until the last fragment went out,
+ * so data frames never interleave.
+ *
  * <p>Reactor thread only, except the {@link WebSocket} methods.
  */
 final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDecoder.Listener, MessageInflater.Sink {
@@ -42,7 +49,6 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private static final int PAUSED_FOR_OUTPUT = 1, PAUSED_BY_APP = 2;
     /** A message buffer up to this size is kept for the next message; larger ones are dropped. */
     private static final int RETAINED_MESSAGE_BYTES = 64 * 1024;
-    private static final SecureRandom MASK_KEYS = new SecureRandom();
 
     private final WebSocketHandler handler;
     private final WebSocketOptions options;
@@ -52,7 +58,11 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private final FrameDecoder decoder;
     private final Utf8Validator validator = new Utf8Validator();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final byte[] header = new byte[FrameEncoder.MAX_HEADER_BYTES];
+    private final Object fragmentLock = new Object();
+    /** Fragment sends handed to the reactor and not run yet; a reactor-thread fragment queues behind them. */
+    private final AtomicInteger queuedFragments = new AtomicInteger();
+    /** The callers' open fragmented message: 0, TEXT or BINARY; written under fragmentLock. */
+    private volatile int outgoingOpcode;
     private final byte[] control = new byte[FrameEncoder.MAX_CONTROL_PAYLOAD];
     private final Runnable tickTask = this::tick;
     private final Runnable closeTimeoutTask = this::onCloseTimeout;
@@ -88,7 +98,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     private long reservedBytes;
     private final byte[] carry = new byte[4];
     private int carryLength;
-    private byte[] maskScratch;
+    private FrameWriter out;
 
     WebSocketConnection(WebSocketHandler handler, WebSocketOptions options, String subprotocol, PerMessageDeflate deflate,
                         boolean client) {
@@ -115,6 +125,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             inflater = new MessageInflater(inboundReset);
             deflater = new MessageDeflater(options.compressionLevel(), outboundReset);
         }
+        out = new FrameWriter(c, options, deflate, deflater, client);
         lastReceiveNs = lastPingNs = reactor.nanoTime();
         readPauses = c.isWritable() ? 0 : PAUSED_FOR_OUTPUT;
         c.setReadEnabled(readPauses == 0);
@@ -174,6 +185,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         state = CLOSED;
         cancelTimers();
         releaseMessage(true);
+        out.discard();
         if (inflater != null) {
             inflater.close();
             deflater.close();
@@ -317,7 +329,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         switch (frameOpcode) {
             case FrameEncoder.PING -> {
                 if (state == OPEN) {
-                    writeFrame(FrameEncoder.PONG, 0, control, 0, controlLength);
+                    out.writeControl(FrameEncoder.PONG, control, 0, controlLength);
                 }
                 try {
                     handler.onPing(this, ByteBuffer.wrap(control, 0, controlLength));
@@ -358,7 +370,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
         if (state == OPEN) {
-            writeFrame(FrameEncoder.CLOSE, 0, control, 0, controlLength);
+            out.writeControl(FrameEncoder.CLOSE, control, 0, controlLength);
         }
         closeCode = code;
         closeReason = reason;
@@ -479,7 +491,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         String why = reason == null ? "" : reason;
         LOG.log(System.Logger.Level.DEBUG, () -> "websocket " + id() + ": failing with " + code + " " + why);
         if (state == OPEN) {
-            writeClose(code, why);
+            out.writeClose(code, why);
         }
         closeCode = code;
         closeReason = why;
@@ -521,7 +533,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         }
         if (pingIntervalNs > 0 && quietNs >= pingIntervalNs && now - lastPingNs >= pingIntervalNs) {
             lastPingNs = now;
-            writeFrame(FrameEncoder.PING, 0, control, 0, 0);
+            out.writeControl(FrameEncoder.PING, control, 0, 0);
             connection.flush();
         }
         scheduleTick();
@@ -556,60 +568,28 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     // ---- frames out -----------------------------------------------------------------------------------
 
-    /** Frames a whole data message on the reactor thread, compressed when worth it. */
-    private boolean sendOnReactor(int opcode, byte[] payload, int offset, int length) {
-        if (state != OPEN || connection.pendingWriteBytes() > options.maxOutboundBytes()) {
+    /** A whole data message on the reactor thread; a queued one was admitted already. */
+    private boolean sendOnReactor(int opcode, byte[] payload, int offset, int length, boolean admitted) {
+        if (state != OPEN || !admitted && out.isOverLimit()) {
             return false;
         }
-        int rsv = 0;
-        if (deflater != null && length >= options.compressionMinBytes() && length <= deflate.maxCompressedMessageBytes()) {
-            length = deflater.compress(payload, offset, length);
-            payload = deflater.output();
-            offset = 0;
-            rsv = FrameEncoder.RSV1;
-        }
-        boolean ok = writeFrame(opcode, rsv, payload, offset, length);
-        if (deflater != null) {
-            deflater.trim();
-        }
-        connection.flush();
-        return ok;
+        return out.sendMessage(opcode, payload, offset, length);
     }
 
-    private boolean writeFrame(int opcode, int rsv, byte[] payload, int offset, int length) {
-        int maskKey = client ? MASK_KEYS.nextInt() : 0;
-        int h = FrameEncoder.writeHeader(header, 0, true, rsv, opcode, length, client, maskKey);
-        boolean ok = connection.write(header, 0, h);
-        if (length == 0) {
-            return ok;
+    /** One fragment on the reactor thread; a queued one was admitted already (dropping it would corrupt the message). */
+    private boolean sendFragmentOnReactor(int opcode, boolean first, boolean last, byte[] payload, int offset, int length,
+                                          boolean admitted) {
+        if (state != OPEN || !admitted && out.isOverLimit()) {
+            return false;
         }
-        if (client) {
-            if (maskScratch == null || maskScratch.length < length) {
-                maskScratch = new byte[Math.max(length, 1024)];
-            }
-            System.arraycopy(payload, offset, maskScratch, 0, length);
-            FrameEncoder.mask(maskScratch, 0, length, maskKey);
-            payload = maskScratch;
-            offset = 0;
-        }
-        return connection.write(payload, offset, length) && ok;
-    }
-
-    private void writeClose(int code, String reason) {
-        byte[] r = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(r.length, FrameEncoder.MAX_CONTROL_PAYLOAD - 2);
-        byte[] payload = new byte[2 + n];
-        payload[0] = (byte) (code >>> 8);
-        payload[1] = (byte) code;
-        System.arraycopy(r, 0, payload, 2, n);
-        writeFrame(FrameEncoder.CLOSE, 0, payload, 0, payload.length);
+        return out.sendFragment(opcode, first, last, payload, offset, length);
     }
 
     private void closeOnReactor(int code, String reason) {
         if (state != OPEN) {
             return;
         }
-        writeClose(code, reason);
+        out.writeClose(code, reason);
         closeCode = code;
         closeReason = reason == null ? "" : reason;
         state = CLOSE_SENT;
@@ -623,9 +603,32 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     /** Runs a send on the reactor: at once on its thread, else as a task with a copy of the payload. */
     private boolean submit(int opcode, byte[] payload, int offset, int length, boolean owned) {
+        requireNoFragmentedMessage();
         if (reactor.inReactorThread()) {
-            return sendOnReactor(opcode, payload, offset, length);
+            return sendOnReactor(opcode, payload, offset, length, false);
         }
+        if (!reserveQueued(length)) {
+            return false;
+        }
+        byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
+        reactor.execute(() -> {
+            queuedBytes.addAndGet(-length);
+            sendOnReactor(opcode, copy, 0, length, false);
+        });
+        return true;
+    }
+
+    /** A whole message may not go out while a fragmented one is open (RFC 6455 §5.4). */
+    private void requireNoFragmentedMessage() {
+        int open = outgoingOpcode;
+        if (open != 0 && state == OPEN) {
+            throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(open)
+                    + " message is open; end it (last = true) before sending another message");
+        }
+    }
+
+    /** Counts {@code length} bytes about to be queued for the reactor; false (nothing counted) past the outbound limit. */
+    private boolean reserveQueued(int length) {
         if (state != OPEN) {
             return false;
         }
@@ -634,12 +637,47 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
             queuedBytes.addAndGet(-length);
             return false;
         }
-        byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
-        reactor.execute(() -> {
-            queuedBytes.addAndGet(-length);
-            sendOnReactor(opcode, copy, 0, length);
-        });
         return true;
+    }
+
+    /**
+     * One fragment of an outgoing message: checks it against the open message, runs or queues
+     * it, and moves the callers' state only if it was taken. A queued fragment was admitted
+     * against the outbound limit here, so the reactor sends it whatever the output is by then
+     * (dropping it would corrupt the message).
+     */
+    private boolean submitFragment(int opcode, byte[] payload, int offset, int length, boolean owned, boolean last) {
+        synchronized (fragmentLock) {
+            int open = outgoingOpcode;
+            if (open != 0 && open != opcode && state == OPEN) {
+                throw new IllegalStateException("websocket " + id() + ": a fragmented " + typeName(open)
+                        + " message is open; end it (last = true) before a " + typeName(opcode) + " fragment");
+            }
+            boolean first = open == 0;
+            boolean taken;
+            if (reactor.inReactorThread() && queuedFragments.get() == 0) {
+                taken = sendFragmentOnReactor(opcode, first, last, payload, offset, length, false);
+            } else if (reserveQueued(length)) {
+                byte[] copy = owned && offset == 0 ? payload : Arrays.copyOfRange(payload, offset, offset + length);
+                queuedFragments.incrementAndGet();
+                reactor.execute(() -> {
+                    queuedBytes.addAndGet(-length);
+                    queuedFragments.decrementAndGet();
+                    sendFragmentOnReactor(opcode, first, last, copy, 0, length, true);
+                });
+                taken = true;
+            } else {
+                taken = false;
+            }
+            if (taken) {
+                outgoingOpcode = last ? 0 : opcode;
+            }
+            return taken;
+        }
+    }
+
+    private static String typeName(int opcode) {
+        return opcode == FrameEncoder.TEXT ? "text" : "binary";
     }
 
     // ---- WebSocket ------------------------------------------------------------------------------------
@@ -672,6 +710,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
 
     @Override
     public boolean sendBinary(ByteBuffer data) {
+        requireNoFragmentedMessage(); // before the buffer is consumed
         int length = data.remaining();
         if (data.hasArray() && reactor.inReactorThread()) {
             boolean ok = submit(FrameEncoder.BINARY, data.array(), data.arrayOffset() + data.position(), length, false);
@@ -690,6 +729,39 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
     }
 
     @Override
+    public boolean sendTextFragment(CharSequence text, boolean last) {
+        int n = text.length();
+        if (n > 0 && (Character.isLowSurrogate(text.charAt(0)) || Character.isHighSurrogate(text.charAt(n - 1)))) {
+            throw new IllegalArgumentException("text fragment starts or ends inside a surrogate pair (cut between code points)");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return submitFragment(FrameEncoder.TEXT, bytes, 0, bytes.length, true, last);
+    }
+
+    @Override
+    public boolean sendBinaryFragment(ByteBuffer data, boolean last) {
+        int length = data.remaining();
+        boolean taken;
+        if (data.hasArray() && reactor.inReactorThread()) {
+            taken = submitFragment(FrameEncoder.BINARY, data.array(), data.arrayOffset() + data.position(), length, false, last);
+        } else {
+            byte[] copy = new byte[length];
+            data.duplicate().get(copy);
+            taken = submitFragment(FrameEncoder.BINARY, copy, 0, length, true, last);
+        }
+        if (taken) {
+            data.position(data.limit());
+        }
+        return taken;
+    }
+
+    @Override
+    public boolean sendBinaryFragment(byte[] data, int offset, int length, boolean last) {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        return submitFragment(FrameEncoder.BINARY, data, offset, length, false, last);
+    }
+
+    @Override
     public boolean ping(byte[] data) {
         if (data.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("ping payload=" + data.length + " bytes (must be <= 125)");
@@ -700,7 +772,7 @@ final class WebSocketConnection implements ConnectionHandler, WebSocket, FrameDe
         }
         onReactor(() -> {
             if (state == OPEN) {
-                writeFrame(FrameEncoder.PING, 0, copy, 0, copy.length);
+                out.writeControl(FrameEncoder.PING, copy, 0, copy.length);
                 connection.flush();
             }
         });

@@ -70,6 +70,64 @@ class PerMessageDeflateTest {
         }
     }
 
+    /** Pieces of fragmented messages, each inflated as its frame arrives, give back the messages, context kept or reset. */
+    @Test
+    void fragmentedMessagesRoundTripPieceByPiece() {
+        Random r = new Random(5_4);
+        for (boolean reset : new boolean[] {false, true}) {
+            MessageDeflater deflater = new MessageDeflater(6, reset);
+            MessageInflater inflater = new MessageInflater(reset);
+            for (int i = 0; i < 10; i++) {
+                ByteArrayOutputStream sent = new ByteArrayOutputStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                MessageInflater.Sink sink = (b, off, len) -> {
+                    out.write(b, off, len);
+                    return FrameDecoder.CONTINUE;
+                };
+                int pieces = 1 + r.nextInt(5);
+                for (int p = 0; p < pieces; p++) {
+                    byte[] piece = p == pieces - 1 && i % 3 == 0 ? new byte[0] : ("piece " + i + "." + p + " ").repeat(r.nextInt(300)).getBytes();
+                    sent.writeBytes(piece);
+                    boolean last = p == pieces - 1;
+                    int n = deflater.compressFragment(piece, 0, piece.length, last);
+                    byte[] z = java.util.Arrays.copyOf(deflater.output(), n);
+                    assertThat(inflater.inflate(z, 0, z.length, sink)).isZero();
+                    if (!last) {
+                        // Sync-flushed: everything sent so far is readable before the message ends.
+                        assertThat(out.toByteArray()).isEqualTo(sent.toByteArray());
+                    }
+                }
+                assertThat(inflater.finish(sink)).isZero();
+                assertThat(out.toByteArray()).isEqualTo(sent.toByteArray());
+            }
+            deflater.close();
+            inflater.close();
+        }
+    }
+
+    /** With context takeover an empty message right after another compresses to nothing new: it must still inflate. */
+    @Test
+    void anEmptyMessageAfterAnotherRoundTrips() {
+        MessageDeflater deflater = new MessageDeflater(6, false);
+        MessageInflater inflater = new MessageInflater(false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MessageInflater.Sink sink = (b, off, len) -> {
+            out.write(b, off, len);
+            return FrameDecoder.CONTINUE;
+        };
+        for (String message : new String[] {"first", "", "", "last"}) {
+            out.reset();
+            byte[] m = message.getBytes();
+            int n = deflater.compress(m, 0, m.length);
+            assertThat(n).as("a compressed message is never empty").isPositive();
+            assertThat(inflater.inflate(java.util.Arrays.copyOf(deflater.output(), n), 0, n, sink)).isZero();
+            assertThat(inflater.finish(sink)).isZero();
+            assertThat(out.toString()).isEqualTo(message);
+        }
+        deflater.close();
+        inflater.close();
+    }
+
     @Test
     void aBombIsStoppedAtTheLimitOneChunkAtATime() {
         MessageDeflater deflater = new MessageDeflater(9, false);
