@@ -189,7 +189,7 @@ ops_alloc() {
     return 0
   fi
   ops="$(awk -v r="$rate" -v w="$window" 'BEGIN {printf "%d", r * w}')"
-  local per_op; per_op="$(awk -v b="$bytes" -v n="$ops" 'BEGIN {printf "%.1f", n > 0 ? b / n : -1}')"
+  local per_op; per_op="$(awk -v b="$bytes" -v n="$ops" 'BEGIN {printf "%.1f", (n > 0 ? b / n : -1)}')"
   local top; top="$(grep '^alloc ' <<<"$out")"
   log "  $v: $per_op bytes per request ($bytes bytes in ${window}s / ~$ops requests; scrapes during the run: $SCRAPES)"
   echo "profile=ops-alloc backend=$backend server=$v ops=$ops alloc_bytes=$bytes window_s=$window bytes_per_op=$per_op scrapes=$SCRAPES top_thread=$(kv top_thread "$top")" >>"$RESULTS"
