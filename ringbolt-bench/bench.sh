@@ -32,7 +32,6 @@
 #   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
 #           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
 #           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
-# -- ops profile (#15) --
 #   ops     cost of operating features: server CPU µs per /plaintext request (wrk, the http
 #           profile's connections) of `ringbolt serve` with --metrics off, metrics on (default),
 #           metrics on with GET /metrics scraped every second, and --access-log to a file in
@@ -41,7 +40,6 @@
 #           default run: `./ringbolt bench ops`; a full-length run of it (no --quick, no
 #           --servers) keeps its section in ringbolt-bench/harness/OPS_RESULTS.md, which full
 #           runs put into BENCHMARKS.md (--servers ringbolt-io_uring picks one backend).
-# -- end ops profile --
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
