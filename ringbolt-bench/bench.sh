@@ -38,6 +38,14 @@
 #   proxy   server CPU µs per proxied request: wrk through a TCP proxy to a fixed nginx backend,
 #           Ringbolt's `proxy` (io_uring, nio) against HAProxy (mode tcp, nbthread 1) and
 #           nginx's stream module (1 worker), all pinned to CPU 0; backend and wrk on CPU 1
+#   ops     cost of operating features: server CPU µs per /plaintext request (wrk, the http
+#           profile's connections) of `ringbolt serve` with --metrics off, metrics on (default),
+#           metrics on with GET /metrics scraped every second, and --access-log to a file in
+#           combined and JSON format; io_uring and nio, interleaved rounds; then heap bytes per
+#           request with metrics on, without and with the scraper (io_uring). Not part of the
+#           default run: `./ringbolt bench ops`; a full-length run of it (no --quick, no
+#           --servers) keeps its section in ringbolt-bench/harness/OPS_RESULTS.md, which full
+#           runs put into BENCHMARKS.md (--servers ringbolt-io_uring picks one backend).
 # Options:
 #   --quick              short windows and fewer scenarios (the whole run stays under 3 minutes)
 #   --rounds N           interleaved rounds (default 3)
@@ -73,6 +81,7 @@ while [ $# -gt 0 ]; do
     -h|--help) sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     echo|http|memory|alloc|jmh|tls|resilience|connect|udp|h2|proxy) PROFILES+=("$1") ;;
     ws) PROFILES+=("$1") ;;   # ws profile (issue #13)
+    ops) PROFILES+=("$1") ;;   # ops profile (#15)
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -102,6 +111,7 @@ source "$HARNESS/connect.sh"
 source "$HARNESS/udp.sh"
 source "$HARNESS/proxy.sh"
 source "$HARNESS/ws.sh"   # ws profile (issue #13)
+source "$HARNESS/ops.sh"   # ops profile (#15)
 install_traps
 
 # ---- settings -----------------------------------------------------------------------------
@@ -133,6 +143,7 @@ if [ "$QUICK" = 1 ]; then
   JMH_WARMUP_ITERS=1; JMH_ITERS=2; JMH_ITER_TIME=1s
   CONNECT_ROUNDS="${ROUNDS:-1}"; CONNECT_WARMUP_S=2; CONNECT_DURATION_S=1
   UDP_ROUNDS="${ROUNDS:-1}"; UDP_JIT_S=2; UDP_WARMUP_S=0.3; UDP_DURATION_S=1
+  OPS_ROUNDS="${ROUNDS:-1}"   # ops profile (#15)
 else
   # Echo: five rounds of 2-second windows on servers that stay up (one connection is
   # wake-up bound and noisy on a shared VM, so more rounds buy a steadier median).
@@ -147,6 +158,8 @@ else
   JMH_WARMUP_ITERS=1; JMH_ITERS=3; JMH_ITER_TIME=1s
   CONNECT_ROUNDS="${ROUNDS:-3}"; CONNECT_WARMUP_S=4; CONNECT_DURATION_S=3
   UDP_ROUNDS="${ROUNDS:-3}"; UDP_JIT_S=4; UDP_WARMUP_S=0.5; UDP_DURATION_S=2
+  # ops profile (#15): differences of a few % need more rounds than the comparisons do.
+  OPS_ROUNDS="${ROUNDS:-5}"
 fi
 IFS=, read -r -a SERVER_FILTER <<<"$SERVERS_CSV"
 
@@ -179,6 +192,7 @@ ensure_packages() {
       tls) want+=(wrk:wrk nginx:nginx openssl:openssl curl:curl) ;;
       memory) want+=(nginx:nginx curl:curl) ;;
       alloc) want+=(wrk:wrk curl:curl) ;;
+      ops) want+=(wrk:wrk curl:curl) ;;   # ops profile (#15)
       proxy) want+=(wrk:wrk nginx:nginx haproxy:haproxy curl:curl)
         [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || want+=(libnginx-mod-stream:libnginx-mod-stream) ;;
     esac
@@ -264,6 +278,9 @@ for profile in "${PROFILES[@]}"; do
     # ---- ws profile (issue #13) ----
     ws) mapfile -t list < <(filter_servers "${WS_SERVERS_ALL[@]}"); run_ws_profile "${list[@]}" ;;
     # ---- end ws profile ----
+    # -- ops profile (#15) --
+    ops) mapfile -t list < <(filter_servers "${OPS_BACKENDS_ALL[@]}"); run_ops_profile "${list[@]}" ;;
+    # -- end ops profile --
     tls)
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"
@@ -297,6 +314,11 @@ DOC_ARGS=()
 # A full run rewrites BENCHMARKS.md and its charts in docs/benchmarks/ (bench-results/ is not
 # in git, so the document keeps copies of the charts it links to).
 [ "$WRITE_DOC" = 1 ] && DOC_ARGS=(--doc "$ROOT/BENCHMARKS.md" --doc-charts "$ROOT/docs/benchmarks")
+# -- ops profile (#15): a full-length ops run on every backend keeps its section for full runs --
+if [[ " ${PROFILES[*]} " == *" ops "* ]] && [ "$QUICK" = 0 ] && [ -z "$SERVERS_CSV" ]; then
+  DOC_ARGS+=(--ops-keep "$HARNESS/OPS_RESULTS.md")
+fi
+# -- end ops profile --
 "$PYTHON" "$HARNESS/report.py" --results "$RESULTS" --run "$OUT/run.txt" --machine "$OUT/machine.md" \
   --out "$OUT" "${DOC_ARGS[@]}" || die "report generation failed"
 [ "$WRITE_DOC" = 1 ] && log "BENCHMARKS.md and docs/benchmarks/ updated from this run"

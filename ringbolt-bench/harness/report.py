@@ -301,6 +301,119 @@ def proxy_section(rows):
     return md
 
 
+# ---- ops profile (#15): cost of metrics and the access log ----------------------------------
+
+OPS_INTRO = (
+    "What operating features cost: the same `ringbolt serve` (one reactor, pinned to CPU 0) in five "
+    "configurations, all up at once and measured in interleaved rounds (each round starts with a "
+    "different one) under the same load — wrk (one thread, pinned to CPU 1), /plaintext, 256 keep-alive "
+    "connections. *metrics-off*: `--metrics off` (no per-request HTTP metrics, no `/metrics`); "
+    "*metrics-on*: the default (requests by method × status class, duration histogram, in-flight); "
+    "*metrics-on+scrape*: the same while curl (on CPU 1) GETs `/metrics` about once a second, its "
+    "cost spread over the /plaintext requests; *access-log* / *access-log-json*: metrics on plus "
+    "`--access-log` to a file on /dev/shm in combined / JSON format (the writer thread runs in the "
+    "server process, so its CPU is counted). *Server CPU µs/request* is the server process's "
+    "utime+stime over the window divided by the responses wrk counted; *vs off* divides by "
+    "metrics-off's median. Median over rounds, min–max in brackets; *Noise* as for echo. "
+    "The bar for metrics (#15): within noise and under 2 %.")
+
+OPS_VARIANTS = ("metrics-off", "metrics-on", "metrics-on+scrape", "access-log", "access-log-json")
+
+
+def ops_spread(cell):
+    """Half the min–max range of a cell's samples, relative to its median (0 with one sample)."""
+    if not cell.ok or len(cell.values) < 2 or not cell.median:
+        return 0.0
+    return (max(cell.values) - min(cell.values)) / 2 / cell.median
+
+
+def ops_verdict(backend, by_variant):
+    """One sentence on the 2 % bar for metrics-on (and the scrape) against metrics-off."""
+    off = metric(by_variant.get("metrics-off", []), "server_cpu_us_per_req")
+    if not off.ok:
+        return []
+    lines = []
+    for v in ("metrics-on", "metrics-on+scrape"):
+        on = metric(by_variant.get(v, []), "server_cpu_us_per_req")
+        if not on.ok:
+            continue
+        delta = on.median / off.median - 1
+        noise = max(ops_spread(off), ops_spread(on))
+        rounds = min(len(off.values), len(on.values))
+        if rounds < 2:
+            verdict = "one round only, so the noise is unknown: run more rounds to judge the bar"
+        elif abs(delta) <= noise and delta < 0.02:
+            verdict = f"within the noise of the rounds (±{noise * 100:.1f} %) and under 2 %: the bar is met"
+        elif delta < 0.02:
+            verdict = (f"under 2 %, but larger than the noise of the rounds (±{noise * 100:.1f} %): a measurable "
+                       "cost within the bar's limit")
+        elif abs(delta) <= noise:
+            verdict = (f"within the noise of the rounds (±{noise * 100:.1f} %), which is too large to "
+                       "confirm the 2 % bar: measure on a quieter machine or with more rounds")
+        else:
+            verdict = f"above 2 % and beyond the noise (±{noise * 100:.1f} %): the bar is missed"
+        lines.append(f"- {backend}, {v} vs metrics-off: {delta * 100:+.1f} % CPU per request — {verdict}.")
+    return lines
+
+
+def ops_section(rows):
+    data, unavailable = group(rows, "ops", "backend")
+    if not data and not unavailable:
+        return []
+    md = ["## Cost of operations: metrics and access log (/plaintext, CPU per request)", "", OPS_INTRO, ""]
+    verdicts = []
+    for backend, by_variant in data.items():
+        ordered = OrderedDict((v, by_variant[v]) for v in OPS_VARIANTS if v in by_variant)
+        ordered.update((v, rs) for v, rs in by_variant.items() if v not in ordered)
+        off = metric(ordered.get("metrics-off", []), "server_cpu_us_per_req").median
+        off_rps = metric(ordered.get("metrics-off", []), "rps").median
+        md += [f"### {backend}", "",
+               "| Configuration | Server CPU µs/request | vs off | Requests/s | vs off | Server CPU % | "
+               "Noise % | /metrics scrapes | Log lines per request | Rounds |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for v, rs in ordered.items():
+            cpu = metric(rs, "server_cpu_us_per_req")
+            rps = metric(rs, "rps")
+            scrapes = sum(int(num(r.get("scrapes")) or 0) for r in rs)
+            lines_per_req = "—"
+            if any(r.get("log_lines") for r in rs):
+                ratios = [num(r["log_lines"]) / num(r["requests"]) for r in rs
+                          if r.get("log_lines") and num(r.get("requests"))]
+                lines_per_req = f"{statistics.median(ratios):.2f}" if ratios else "—"
+            md.append(f"| {v} | {cpu.fmt(3)} | {ratio(cpu.median, off)} | {rps.fmt(0)} | {ratio(rps.median, off_rps)} | "
+                      f"{metric(rs, 'server_cpu_pct').fmt(0, False)} | {metric(rs, 'other_cpu_pct').fmt(0)} | "
+                      f"{scrapes if v.endswith('scrape') else '—'} | {lines_per_req} | {len(rs)} |")
+        md.append("")
+        verdicts += ops_verdict(backend, ordered)
+    if verdicts:
+        md += ["The bar (metrics within noise and under 2 % of CPU per request):", ""] + verdicts + [""]
+    md += unavailable_lines(unavailable)
+    alloc = [r for r in rows if r.get("profile") == "ops-alloc" and not r.get("status")]
+    if alloc:
+        md += ["Heap allocation per /plaintext request with metrics on (AllocProbe, as in the allocation "
+               "section): the scrape itself allocates (it builds the Prometheus text on the reactor), so "
+               "with the scraper the bytes per request are the scrapes' bytes spread over the requests.", "",
+               "| Backend | Configuration | B/request | Scrapes in the run | Top allocating thread |",
+               "|---|---|---:|---:|---|"]
+        for r in alloc:
+            md.append(f"| {r.get('backend')} | {r.get('server')} | {fmt_num(num(r.get('bytes_per_op')), 1)} | "
+                      f"{r.get('scrapes', '—')} | `{r.get('top_thread', '—')}` |")
+        md.append("")
+    return md
+
+
+def kept_ops_section():
+    """The last full-length `./ringbolt bench ops` section (ringbolt-bench/harness/OPS_RESULTS.md),
+    kept across full runs, which do not run the ops profile."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "OPS_RESULTS.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return f.read().rstrip("\n").split("\n") + [""]
+
+# ---- end ops profile ----------------------------------------------------------------------
+
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -622,6 +735,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--doc", help="also write this Markdown file (BENCHMARKS.md) ...")
     ap.add_argument("--doc-charts", help="... with its charts copied into this directory")
+    ap.add_argument("--ops-keep", help="write the ops section here too (ops profile, #15)")
     a = ap.parse_args()
     rows = parse(a.results)
     run = open(a.run).read().strip().splitlines() if os.path.exists(a.run) else []
@@ -656,6 +770,16 @@ def main():
     md += proxy_section(rows)
     ws = ws_section(rows)  # ws profile (issue #13)
     md += ws if ws else kept_ws_section()  # ws profile (issue #13)
+    # -- ops profile (#15) --
+    ops = ops_section(rows)
+    if ops and a.ops_keep:
+        kept = ops[:2] + [f"Measured by `{run_info.get('command', './ringbolt bench ops').strip()}`, started "
+                          f"{run_info.get('started', '?')}; full runs, which do not run this profile, repeat it "
+                          "from `ringbolt-bench/harness/OPS_RESULTS.md`.", ""] + ops[2:]
+        with open(a.ops_keep, "w") as f:
+            f.write("\n".join(kept).rstrip("\n") + "\n")
+    md += ops if ops else kept_ops_section()
+    # -- end ops profile --
     md += jmh_section(rows, a.out)
     md += resilience_section()
     md += method_section(a.out)

@@ -120,6 +120,8 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
         if (tick != null) {
             tick.cancel();
         }
+        // Streams still open end with the connection: their exchanges stop (and leave in-flight).
+        session.forEachStream(stream -> onReset(stream, Http2Error.CANCEL));
     }
 
     /** Sends what the streams queued (after a response completed outside {@link #onData}). */

@@ -43,6 +43,8 @@ final class Http2Exchange implements ResponseOwner {
     private Semaphore heldCredits;
     private int heldCreditCount;
     private Runnable writableTask;
+    /** Counted in the server's in-flight requests: from dispatch to its response, reset or connection close. */
+    private boolean inFlight;
 
     Http2Exchange(Http2Connection owner, Http2Stream stream) {
         this.owner = owner;
@@ -104,6 +106,8 @@ final class Http2Exchange implements ResponseOwner {
             return;
         }
         phase = Phase.HANDLING;
+        inFlight = true;
+        server.recorder(owner.reactor()).started();
         request.body(bodyLength == 0 ? MemorySegment.NULL : MemorySegment.ofArray(body), 0, bodyLength);
         if (request.match.route.blocking) {
             server.blockingExecutor().execute(this::runBlocking);
@@ -118,6 +122,10 @@ final class Http2Exchange implements ResponseOwner {
     void onReset() {
         reset = true;
         phase = Phase.DONE;
+        if (inFlight) {
+            inFlight = false;
+            server.recorder(owner.reactor()).abandoned();
+        }
         releaseHeldCredits();
         writableTask = null;
     }
@@ -233,7 +241,8 @@ final class Http2Exchange implements ResponseOwner {
     /** Tells the router's completion listeners (body bytes only: HTTP/2 heads are HPACK-compressed). */
     private void finished(int status, long bodyBytes) {
         long durationNs = owner.reactor().nanoTime() - startNs;
-        server.recorder(owner.reactor()).finished(request.method(), status, durationNs, false);
+        server.recorder(owner.reactor()).finished(request.method(), status, durationNs, inFlight);
+        inFlight = false;
         CompletionListener[] listeners = server.completionListeners();
         if (listeners.length == 0) {
             return;

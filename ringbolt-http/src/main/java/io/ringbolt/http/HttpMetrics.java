@@ -126,8 +126,9 @@ public final class HttpMetrics {
     }
 
     /**
-     * HTTP/1.1 requests whose head was parsed and whose response is not finished yet (HTTP/2
-     * exchanges are counted in {@link #requests} and the histogram only).
+     * Requests being handled: HTTP/1.1 requests whose head was parsed and HTTP/2 streams whose
+     * request was dispatched, until their response is finished, the stream is reset or the
+     * connection closes.
      */
     public long inFlight() {
         return inFlight;

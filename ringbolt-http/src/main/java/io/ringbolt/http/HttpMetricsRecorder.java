@@ -5,9 +5,14 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One reactor's HTTP counters. Written only by that reactor's thread with opaque stores (no
- * atomics, no allocation), read by {@link HttpServer#metrics()} from any thread.
+ * atomics, no allocation), read by {@link HttpServer#metrics()} from any thread. The shared
+ * {@link #DISABLED} recorder, handed out when {@link HttpServer#metricsEnabled(boolean)} is off,
+ * records nothing: every method returns before touching a counter.
  */
 final class HttpMetricsRecorder {
+    /** Records nothing; shared by every reactor of a server whose metrics are off. */
+    static final HttpMetricsRecorder DISABLED = new HttpMetricsRecorder(false);
+
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int REQUESTS = 0;
     private static final int REJECTIONS = REQUESTS + HttpMetrics.METHODS * HttpMetrics.CLASSES;
@@ -16,32 +21,49 @@ final class HttpMetricsRecorder {
     private static final int SUM_NS = IN_FLIGHT + 1;
     private static final int SIZE = SUM_NS + 1;
 
-    private final long[] values = new long[SIZE];
+    private final boolean enabled;
+    private final long[] values;
+
+    HttpMetricsRecorder() {
+        this(true);
+    }
+
+    private HttpMetricsRecorder(boolean enabled) {
+        this.enabled = enabled;
+        this.values = new long[enabled ? SIZE : 0];
+    }
 
     private void add(int index, long delta) {
         LONGS.setOpaque(values, index, (long) LONGS.getOpaque(values, index) + delta);
     }
 
-    /** An HTTP/1.1 request's head was parsed. */
+    /** A request is in flight: an HTTP/1.1 head was parsed, or an HTTP/2 stream's request dispatched. */
     void started() {
-        add(IN_FLIGHT, 1);
+        if (enabled) {
+            add(IN_FLIGHT, 1);
+        }
     }
 
-    /** An HTTP/1.1 request ended without a response (its connection closed first). */
+    /** A request counted by {@link #started()} ended without a response (reset, or its connection closed first). */
     void abandoned() {
-        add(IN_FLIGHT, -1);
+        if (enabled) {
+            add(IN_FLIGHT, -1);
+        }
     }
 
     /**
      * A response is finished.
      *
-     * @param http1 whether it ends an HTTP/1.1 request counted by {@link #started()}
+     * @param counted whether it ends a request counted by {@link #started()} (and not yet ended)
      */
-    void finished(HttpMethod method, int status, long durationNs, boolean http1) {
+    void finished(HttpMethod method, int status, long durationNs, boolean counted) {
+        if (!enabled) {
+            return;
+        }
         int cls = status / 100;
         cls = cls < 1 ? 1 : Math.min(cls, HttpMetrics.CLASSES);
         add(REQUESTS + method.ordinal() * HttpMetrics.CLASSES + cls - 1, 1);
-        if (http1) {
+        if (counted) {
             add(IN_FLIGHT, -1);
         }
         long d = Math.max(0, durationNs);
@@ -56,11 +78,17 @@ final class HttpMetricsRecorder {
 
     /** The server answered an error itself. */
     void rejected(int status) {
+        if (!enabled) {
+            return;
+        }
         add(REJECTIONS + HttpMetrics.Rejection.of(status).ordinal(), 1);
     }
 
     /** Adds this reactor's values into the snapshot arrays. Any thread. */
     void addTo(long[] requests, long[] rejections, long[] buckets, long[] scalars) {
+        if (!enabled) {
+            return;
+        }
         for (int i = 0; i < requests.length; i++) {
             requests[i] += (long) LONGS.getOpaque(values, REQUESTS + i);
         }

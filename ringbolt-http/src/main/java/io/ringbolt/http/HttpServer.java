@@ -41,6 +41,7 @@ public final class HttpServer implements HandlerFactory {
     private volatile Http2Config http2 = Http2Config.defaults();
     private volatile boolean h2cPriorKnowledge = true;
     private volatile int[] http2OnlyPorts = new int[0];
+    private volatile boolean metricsEnabled = true;
 
     private HttpServer(Router router, HttpOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -162,8 +163,27 @@ public final class HttpServer implements HandlerFactory {
         return HttpMetricsRecorder.snapshot(recorders);
     }
 
+    /**
+     * Whether requests are recorded in {@link #metrics()} (on by default). Off, no request
+     * costs a counter update: requests, rejections, in-flight and the duration histogram all
+     * stay 0 (the engine's own counters, {@code Engine.metrics()}, are not affected). Set
+     * before the engine starts: a connection keeps the choice it was accepted with.
+     */
+    public HttpServer metricsEnabled(boolean enabled) {
+        this.metricsEnabled = enabled;
+        return this;
+    }
+
+    /** Whether requests are recorded in {@link #metrics()}. */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
+
     /** The recorder of one reactor (created once per reactor; connections keep it). */
     HttpMetricsRecorder recorder(io.ringbolt.engine.Reactor reactor) {
+        if (!metricsEnabled) {
+            return HttpMetricsRecorder.DISABLED;
+        }
         int i = reactor.index();
         HttpMetricsRecorder[] rs = recorders;
         if (i < rs.length && rs[i] != null) {

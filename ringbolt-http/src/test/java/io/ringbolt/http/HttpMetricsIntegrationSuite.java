@@ -53,19 +53,40 @@ abstract class HttpMetricsIntegrationSuite {
             release.await(30, TimeUnit.SECONDS);
             res.send("released\n");
         }).blocking();
+        router.get("/stream", (req, res) -> {
+            ResponseStream s = res.contentType(ContentType.TEXT_PLAIN).stream();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    s.write("first\n").flush();
+                    release.await(30, TimeUnit.SECONDS);
+                    s.write("second\n");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    s.close();
+                }
+            });
+        });
+        this.router = router;
         http = HttpServer.create(router);
+        engine = startEngine(http);
+        port = engine.port();
+    }
+
+    Router router;
+
+    Engine startEngine(HttpServer server) {
         try {
-            engine = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
-                    .shutdownGrace(Duration.ofSeconds(2)).handler(http).start();
+            return Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(2)
+                    .shutdownGrace(Duration.ofSeconds(2)).handler(server).start();
         } catch (BackendUnavailableException e) {
-            Assumptions.abort("backend " + backend().displayName() + " unavailable here: " + e.getMessage());
+            return Assumptions.abort("backend " + backend().displayName() + " unavailable here: " + e.getMessage());
         } catch (UncheckedIOException e) {
             if (String.valueOf(e.getMessage()).contains("not built yet")) {
-                Assumptions.abort("backend " + backend().displayName() + " is not built yet: " + e.getMessage());
+                return Assumptions.abort("backend " + backend().displayName() + " is not built yet: " + e.getMessage());
             }
             throw e;
         }
-        port = engine.port();
     }
 
     @AfterEach
@@ -195,5 +216,88 @@ abstract class HttpMetricsIntegrationSuite {
         assertThat(m.requests(HttpMethod.GET, 2)).isEqualTo(2);
         assertThat(m.inFlight()).isZero();
         assertThat(m.durationCount()).isEqualTo(3);
+    }
+
+    @Test
+    void http2StreamsAreInFlightFromDispatchToTheirResponse() throws Exception {
+        try (H2cSocket h2 = new H2cSocket(port)) {
+            assertThat(h2.get(1, "/ok").awaitEnd(1).type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+            h2.get(3, "/wait");
+            assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(http.metrics().inFlight()).isEqualTo(1);
+            release.countDown();
+            assertThat(h2.awaitEnd(3).type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+            await("both counted", () -> http.metrics().requests(HttpMethod.GET, 2) == 2, http.metrics());
+            await("no request in flight", () -> http.metrics().inFlight() == 0, http.metrics());
+        }
+    }
+
+    @Test
+    void anHttp2StreamResetMidResponseLeavesInFlightExactlyOnce() throws Exception {
+        try (H2cSocket h2 = new H2cSocket(port)) {
+            h2.get(1, "/stream");
+            assertThat(h2.next().type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+            assertThat(h2.next().type()).isEqualTo(io.ringbolt.http.h2.Frames.DATA);
+            assertThat(http.metrics().inFlight()).isEqualTo(1);
+            h2.reset(1);
+            await("the reset stream out of flight", () -> http.metrics().inFlight() == 0, http.metrics());
+            // The producer ends its response after the reset: counted as finished, not out of flight twice.
+            release.countDown();
+            await("the stream's end counted", () -> http.metrics().requests() == 1, http.metrics());
+            assertThat(http.metrics().inFlight()).isZero();
+            // The connection serves on.
+            assertThat(h2.get(3, "/ok").awaitEnd(3).type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+            await("the next request counted", () -> http.metrics().requests() == 2, http.metrics());
+            assertThat(http.metrics().inFlight()).isZero();
+        }
+    }
+
+    @Test
+    void droppingAnHttp2ConnectionWithStreamsOpenLeavesNothingInFlight() throws Exception {
+        H2cSocket h2 = new H2cSocket(port);
+        h2.get(1, "/stream");
+        assertThat(h2.next().type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+        assertThat(h2.next().type()).isEqualTo(io.ringbolt.http.h2.Frames.DATA);
+        h2.get(3, "/wait");
+        assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(http.metrics().inFlight()).isEqualTo(2);
+        h2.close();
+        await("no request in flight after the drop", () -> http.metrics().inFlight() == 0, http.metrics());
+        // Both handlers finish after the drop: neither leaves flight a second time.
+        release.countDown();
+        await("the streamed response's end counted", () -> http.metrics().requests() == 1, http.metrics());
+        assertThat(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+        await("the next request counted", () -> http.metrics().requests() == 2, http.metrics());
+        assertThat(http.metrics().inFlight()).isZero();
+    }
+
+    @Test
+    void withMetricsOffNothingIsRecordedAndEverythingIsServed() throws Exception {
+        HttpServer off = HttpServer.create(router).metricsEnabled(false);
+        assertThat(off.metricsEnabled()).isFalse();
+        Engine second = startEngine(off);
+        int defaultPort = port;
+        try {
+            port = second.port();
+            assertThat(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+            assertThat(exchange("GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
+            assertThat(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n")).startsWith("HTTP/1.1 400");
+            try (H2cSocket h2 = new H2cSocket(port)) {
+                assertThat(h2.get(1, "/ok").awaitEnd(1).type()).isEqualTo(io.ringbolt.http.h2.Frames.HEADERS);
+            }
+            // The same requests on the default server are counted: the switch is what differs.
+            port = defaultPort;
+            assertThat(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+            await("counted with metrics on", () -> http.metrics().requests() == 1, http.metrics());
+            HttpMetrics m = off.metrics();
+            assertThat(m.requests()).isZero();
+            assertThat(m.durationCount()).isZero();
+            assertThat(m.inFlight()).isZero();
+            for (HttpMetrics.Rejection r : HttpMetrics.Rejection.values()) {
+                assertThat(m.rejections(r)).as(r.name()).isZero();
+            }
+        } finally {
+            second.close();
+        }
     }
 }

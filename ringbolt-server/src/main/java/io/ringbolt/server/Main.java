@@ -114,6 +114,9 @@ public final class Main implements Callable<Integer> {
         @Mixin
         AccessLogFlags accessLog;
 
+        @Mixin
+        MetricsFlags metricsFlags;
+
         @Option(names = "--chat-redis", paramLabel = "URI",
                 description = "Relay the /chat room through Redis pub/sub (redis://host[:port]) so that several serve "
                         + "processes share it; while Redis is unreachable the chat stays local and reconnects.")
@@ -133,8 +136,13 @@ public final class Main implements Callable<Integer> {
                 RedisChatRelay relay = new RedisChatRelay(chatRedis, room::broadcast);
                 room.relayTo(relay::publish);
             }
-            MetricsEndpoint metrics = metricsAvailable() ? new MetricsEndpoint() : null;
-            HttpServer server = httpServer(http, health, accessLog, room, metrics);
+            boolean metricsOn = metricsFlags.enabled();
+            MetricsEndpoint metrics = metricsOn && metricsAvailable() ? new MetricsEndpoint() : null;
+            HttpServer server = httpServer(http, health, accessLog, room, metrics).metricsEnabled(metricsOn);
+            if (!metricsOn) {
+                System.getLogger("io.ringbolt.server").log(System.Logger.Level.INFO,
+                        "serve: metrics off (no per-request HTTP metrics, no GET /metrics)");
+            }
             Engine.Builder builder = options.builder();
             var handler = ports.configure(builder, options.host, server, tls);
             boolean mainIsTls = !ports.hasTlsPorts() && tls.describe() != null;

@@ -72,6 +72,19 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void theMetricsSwitchComesFromFlagEnvironmentOrFileAndIsOnByDefault() throws Exception {
+        assertThat(serve(Map.of()).metricsFlags.enabled()).isTrue();
+        assertThat(serve(Map.of(), "--metrics", "off").metricsFlags.enabled()).isFalse();
+        assertThat(serve(Map.of("RINGBOLT_METRICS", "off")).metricsFlags.enabled()).isFalse();
+        assertThat(serve(Map.of("RINGBOLT_METRICS", "off"), "--metrics", "on").metricsFlags.enabled()).isTrue();
+        Path config = file("metrics=off\n");
+        assertThat(serve(Map.of(), "--config", config.toString()).metricsFlags.enabled()).isFalse();
+
+        assertThat(run(Map.of("RINGBOLT_METRICS", "maybe"), "serve", "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("ringbolt: RINGBOLT_METRICS=maybe (environment): expected on or off");
+    }
+
+    @Test
     void aBadVariableIsOverriddenByAFlag() {
         assertThat(serve(Map.of("RINGBOLT_PORT", "abc"), "--port", "9000").options.port).isEqualTo(9000);
     }

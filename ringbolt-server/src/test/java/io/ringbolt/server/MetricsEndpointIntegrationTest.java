@@ -119,4 +119,37 @@ class MetricsEndpointIntegrationTest {
             assertThat(r.exitCode()).as("promtool check metrics: " + r.stdout() + r.stderr()).isZero();
         }
     }
+
+    /** {@code serve --metrics on|off} as a process: off, no /metrics route; on (the default), the endpoint. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "NIO"})
+    void serveMetricsOffHasNoEndpointAndOnHasIt(Backend backend) throws Exception {
+        ServeIntegrationSuite.writeDataset(dataDir);
+        for (String flag : List.of("off", "on")) {
+            ServeProcess serve;
+            try {
+                serve = ServeProcess.start("--port", "0", "--backend", backend.name(), "--reactors", "1",
+                        "--data-dir", dataDir.toString(), "--metrics", flag);
+            } catch (AssertionError e) {
+                if (String.valueOf(e.getMessage()).contains("unavailable")) {
+                    Assumptions.abort("backend " + backend.displayName() + " unavailable here: " + e.getMessage());
+                }
+                throw e;
+            }
+            try (serve) {
+                String base = "http://127.0.0.1:" + serve.port;
+                assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/plaintext")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                HttpResponse<String> m = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (flag.equals("off")) {
+                    assertThat(m.statusCode()).as(serve.output.toString()).isEqualTo(404);
+                    assertThat(serve.output.toString()).contains("metrics off");
+                } else {
+                    assertThat(m.statusCode()).as(serve.output.toString()).isEqualTo(200);
+                    assertThat(m.body()).contains("ringbolt_http_requests_total{method=\"GET\",status_class=\"2xx\"} 1.0");
+                }
+            }
+        }
+    }
 }
