@@ -240,6 +240,18 @@ public final class Http2ServerSession implements FrameListener {
         endOfRequest(stream);
     }
 
+    @Override
+    public void onRejectedHeaders(int streamId, byte[] block, int length, Http2Exception error) throws Http2Exception {
+        if ((streamId & 1) == 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + streamId + " from a client");
+        }
+        decodeDiscarding(block, length);
+        if (!streams.containsKey(streamId) && streamId > lastStreamId) {
+            lastStreamId = streamId; // the stream was opened, and the error closes it
+        }
+        throw error;
+    }
+
     private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
         lastStreamId = streamId;
         Http2Fields fields = new Http2Fields();
