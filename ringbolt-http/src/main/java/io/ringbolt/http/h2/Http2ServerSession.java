@@ -54,6 +54,8 @@ public final class Http2ServerSession implements FrameListener {
     private enum State { OPEN, DRAINING, CLOSED }
 
     private static final long SECOND_NS = 1_000_000_000L;
+    /** Ranges of skipped stream ids remembered (older ones count as closed streams). */
+    private static final int SKIPPED_RANGES_KEPT = 16;
 
     private final Output out;
     private final Http2Config config;
@@ -70,6 +72,12 @@ public final class Http2ServerSession implements FrameListener {
 
     private State state = State.OPEN;
     private int lastStreamId;
+    /**
+     * Client stream ids jumped over when a higher one opened, as [first, last] ranges, newest
+     * last: idle ids implicitly closed that were never used (RFC 9113 §5.1.1), so a HEADERS on
+     * one is a stream id going backwards (PROTOCOL_ERROR), not one on a closed stream (STREAM_CLOSED).
+     */
+    private final ArrayDeque<int[]> skippedStreamIds = new ArrayDeque<>();
     private long connectionSendWindow = Frames.DEFAULT_WINDOW;
     private long connectionReceiveWindow = Frames.DEFAULT_WINDOW;
     private int connectionUnacknowledgedBytes;
@@ -218,6 +226,10 @@ public final class Http2ServerSession implements FrameListener {
         if (stream == null) {
             if (streamId <= lastStreamId) {
                 decodeDiscarding(block, length);
+                if (wasSkipped(streamId)) {
+                    throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on stream " + streamId
+                            + ", below stream " + lastStreamId + " already opened");
+                }
                 throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
             }
             openStream(streamId, block, length, endStream);
@@ -247,13 +259,34 @@ public final class Http2ServerSession implements FrameListener {
         }
         decodeDiscarding(block, length);
         if (!streams.containsKey(streamId) && streamId > lastStreamId) {
-            lastStreamId = streamId; // the stream was opened, and the error closes it
+            advanceLastStreamId(streamId); // the stream was opened, and the error closes it
         }
         throw error;
     }
 
-    private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
+    /** A new client stream {@code streamId} (above {@link #lastStreamId}) is opened. */
+    private void advanceLastStreamId(int streamId) {
+        int firstSkipped = lastStreamId == 0 ? 1 : lastStreamId + 2;
+        if (streamId > firstSkipped) {
+            if (skippedStreamIds.size() == SKIPPED_RANGES_KEPT) {
+                skippedStreamIds.removeFirst();
+            }
+            skippedStreamIds.addLast(new int[] {firstSkipped, streamId - 2});
+        }
         lastStreamId = streamId;
+    }
+
+    private boolean wasSkipped(int streamId) {
+        for (int[] range : skippedStreamIds) {
+            if (streamId >= range[0] && streamId <= range[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
+        advanceLastStreamId(streamId);
         Http2Fields fields = new Http2Fields();
         boolean complete = decode(block, length, fields, false);
         if (state != State.OPEN) {
