@@ -184,6 +184,21 @@ abstract class Http2ConformanceSuite {
         }
     }
 
+    @Test
+    void s3_5_5_prefaceWithABadTailIsAProtocolErrorOrNotHttp2() throws IOException {
+        byte[] bad = bytes("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n");
+        try (RawH2Client c = new RawH2Client(h2cOnlyPort)) {
+            c.sendRaw(bad);
+            c.expectGoAway(PROTOCOL_ERROR);
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(RawH2Client.TIMEOUT_MS);
+            s.getOutputStream().write(bad);
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).doesNotContain(" 200 ");
+        }
+    }
+
     // ---- 4.1 Frame format -------------------------------------------------------------------------
 
     @Test
@@ -953,6 +968,29 @@ abstract class Http2ConformanceSuite {
         }
     }
 
+    /** The connection window bounds every stream, whatever their own windows (RFC 9113 §6.9.1). */
+    @Test
+    void s6_9_1_4_theConnectionWindowLimitsStreams() throws IOException {
+        try (RawH2Client c = new RawH2Client(port).handshake(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 20)) {
+            c.get(1, "/big");
+            int received = 0;
+            while (received < Frames.DEFAULT_WINDOW) {
+                received += c.expectData(1).payload().length;
+            }
+            assertThat(received).isEqualTo(Frames.DEFAULT_WINDOW);
+            c.expectAlive(); // nothing more arrived before the PING's answer
+            assertThat(c.seen().stream().filter(f -> f.type() == DATA).mapToInt(f -> f.payload().length).sum())
+                    .isEqualTo(Frames.DEFAULT_WINDOW);
+            c.windowUpdate(0, 1 << 20);
+            Frame last;
+            do {
+                last = c.expectData(1);
+                received += last.payload().length;
+            } while (!last.has(FLAG_END_STREAM));
+            assertThat(received).isEqualTo(BIG_BODY);
+        }
+    }
+
     // ---- 6.9.2 Initial flow-control window size ---------------------------------------------------------
 
     @Test
@@ -1370,6 +1408,80 @@ abstract class Http2ConformanceSuite {
                 assertThat(c.expectResponse(stream).status()).isEqualTo("200");
                 stream += 2;
             }
+        }
+    }
+
+    /** A client's SETTINGS_HEADER_TABLE_SIZE of 0: the server's next block opens with a size update and indexes nothing. */
+    @Test
+    void hpack4_2_3_theServerKeepsToTheClientsHeaderTableSize() throws IOException {
+        try (RawH2Client c = new RawH2Client(port).handshake(Http2Settings.HEADER_TABLE_SIZE, 0)) {
+            c.decoderTableSize(0);
+            for (int s = 1; s <= 5; s += 2) {
+                expectServes(c, s);
+            }
+        }
+    }
+
+    // ---- limits (RFC 9113 §10.5) ---------------------------------------------------------------------------
+
+    /** A header list over SETTINGS_MAX_HEADER_LIST_SIZE gets 431; the block was still decoded, so HPACK stays in step. */
+    @Test
+    void limits_headerListAboveTheLimitIs431AndTheConnectionGoesOn() throws IOException {
+        try (RawH2Client c = connect()) {
+            assertThat(c.serverSettings.maxHeaderListSize()).isEqualTo(64 * 1024);
+            List<String> fields = c.requestFields("GET", "/");
+            java.util.Random random = new java.util.Random(5);
+            for (int i = 0; i < 5; i++) {
+                StringBuilder value = new StringBuilder();
+                for (int j = 0; j < 14_000; j++) {
+                    value.append((char) ('!' + random.nextInt(90)));
+                }
+                fields.addAll(List.of("x-big" + i, value.toString()));
+            }
+            fields.addAll(List.of("x-after", "indexed"));
+            byte[] block = c.block(fields);
+            int chunk = Frames.DEFAULT_MAX_FRAME_SIZE;
+            c.send(HEADERS, FLAG_END_STREAM, 1, Arrays.copyOfRange(block, 0, chunk));
+            for (int at = chunk; at < block.length; at += chunk) {
+                int end = Math.min(block.length, at + chunk);
+                c.send(CONTINUATION, end == block.length ? FLAG_END_HEADERS : 0, 1, Arrays.copyOfRange(block, at, end));
+            }
+            assertThat(c.expectResponse(1).status()).isEqualTo("431");
+            List<String> next = c.requestFields("GET", "/");
+            next.addAll(List.of("x-after", "indexed"));
+            c.headers(3, true, c.block(next));
+            assertThat(c.expectResponse(3).bodyText()).isEqualTo(ROOT_BODY);
+        }
+    }
+
+    @Test
+    void limits_continuationFloodIsEnhanceYourCalm() throws IOException {
+        try (RawH2Client c = connect()) {
+            c.send(HEADERS, FLAG_END_STREAM, 1, c.block(c.requestFields("GET", "/")));
+            java.io.ByteArrayOutputStream flood = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 100; i++) {
+                flood.writeBytes(RawH2Client.frame(CONTINUATION, 0, 1, new byte[0]));
+            }
+            c.sendRaw(flood.toByteArray());
+            c.expectGoAway(Http2Error.ENHANCE_YOUR_CALM);
+        }
+    }
+
+    @Test
+    void limits_rapidResetIsEnhanceYourCalm() throws IOException {
+        try (RawH2Client c = connect()) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 500; i++) {
+                int stream = 1 + 2 * i;
+                burst.writeBytes(RawH2Client.frame(HEADERS, FLAG_END_HEADERS, stream, c.block(c.requestFields("POST", "/echo"))));
+                burst.writeBytes(RawH2Client.frame(RST_STREAM, 0, stream, RawH2Client.int32(8)));
+            }
+            try {
+                c.sendRaw(burst.toByteArray());
+            } catch (java.net.SocketException closedWhileWriting) {
+                // the server may close before the whole burst is written; the GOAWAY is still to read
+            }
+            c.expectGoAway(Http2Error.ENHANCE_YOUR_CALM);
         }
     }
 

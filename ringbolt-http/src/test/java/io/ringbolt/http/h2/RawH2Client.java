@@ -379,6 +379,11 @@ final class RawH2Client implements AutoCloseable {
         throw new AssertionError("no header block on stream " + streamId);
     }
 
+    /** This client announced SETTINGS_HEADER_TABLE_SIZE {@code bytes}: its decoder holds the server to it. */
+    void decoderTableSize(int bytes) {
+        decoder.setTableSizeBytes(bytes);
+    }
+
     List<Frame> seen() {
         return seen;
     }
