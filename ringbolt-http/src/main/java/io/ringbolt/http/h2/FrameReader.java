@@ -191,7 +191,11 @@ public final class FrameReader {
         headerBlockSelfDependent = false;
         if ((flags & Frames.FLAG_PRIORITY) != 0) {
             if (blockLength < 5) {
-                throw Http2Exception.connection(Http2Error.FRAME_SIZE_ERROR, "HEADERS too short for its priority fields");
+                // RFC 9113 §6.2: padding that leaves no room is a PROTOCOL_ERROR; a frame too
+                // short for the fields even unpadded is a FRAME_SIZE_ERROR (§4.2).
+                boolean paddingTooLong = (flags & Frames.FLAG_PADDED) != 0 && length - 1 >= 5;
+                throw Http2Exception.connection(paddingTooLong ? Http2Error.PROTOCOL_ERROR : Http2Error.FRAME_SIZE_ERROR,
+                        "HEADERS " + (paddingTooLong ? "padding leaves no room" : "too short") + " for its priority fields");
             }
             // A stream error, but only once the block is complete: it must still be decoded.
             headerBlockSelfDependent = (readInt(in, start) & 0x7FFF_FFFF) == streamId;
