@@ -317,9 +317,7 @@ public final class Http2ServerSession implements FrameListener {
         }
         Http2Stream stream = new Http2Stream(this, streamId, peerSettings.initialWindowSize(), config.initialWindowSizeBytes());
         streams.put(streamId, stream);
-        for (int i = 0; i < fields.size(); i++) {
-            stream.requestFields.add(fields.name(i), fields.value(i));
-        }
+        copyJoiningCookies(fields, stream.requestFields);
         stream.declaredLength = fieldsSink.contentLength;
         if (endStream) {
             stream.state = Http2Stream.State.HALF_CLOSED_REMOTE;
@@ -327,6 +325,29 @@ public final class Http2ServerSession implements FrameListener {
         listener.onRequest(stream);
         if (endStream && streams.get(streamId) == stream) {
             listener.onRequestEnd(stream);
+        }
+    }
+
+    /**
+     * Copies a request's fields; cookie fields, which HTTP/2 lets a client split (RFC 9113
+     * §8.2.3), are joined with "; " into one at the first one's place, as the HTTP/1.1 API
+     * the application sees expects.
+     */
+    private static void copyJoiningCookies(Http2Fields from, Http2Fields to) {
+        StringBuilder cookies = null;
+        for (int i = 0; i < from.size(); i++) {
+            if (from.name(i).equals("cookie")) {
+                cookies = cookies == null ? new StringBuilder(from.value(i)) : cookies.append("; ").append(from.value(i));
+            }
+        }
+        boolean cookieAdded = false;
+        for (int i = 0; i < from.size(); i++) {
+            if (!from.name(i).equals("cookie")) {
+                to.add(from.name(i), from.value(i));
+            } else if (!cookieAdded) {
+                to.add("cookie", cookies.toString());
+                cookieAdded = true;
+            }
         }
     }
 
