@@ -77,6 +77,7 @@ abstract class Http2ConformanceSuite {
             big[i] = (byte) ('a' + i % 26);
         }
         router.get("/big", (req, res) -> res.send(big));
+        router.get("/cookie", (req, res) -> res.send(req.headers("cookie").toString()));
         router.get("/bigheader", (req, res) -> res.header("x-big", "b".repeat(40_000)).send("ok"));
         try (Socket probe = new Socket()) {
             probe.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -630,6 +631,18 @@ abstract class Http2ConformanceSuite {
             c.send(HEADERS, FLAG_END_HEADERS | FLAG_END_STREAM | FLAG_PADDED, 1,
                     RawH2Client.concat(new byte[] {(byte) (block.length + 2)}, block));
             c.expectGoAway(PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void s6_2_6_headersPaddingCrowdingOutThePriorityFieldsIsAProtocolError() throws IOException {
+        try (RawH2Client c = connect()) {
+            c.send(HEADERS, FLAG_END_HEADERS | FLAG_END_STREAM | FLAG_PADDED | FLAG_PRIORITY, 1, hex("05" + "00000000000000"));
+            c.expectGoAway(PROTOCOL_ERROR);
+        }
+        try (RawH2Client c = connect()) {
+            c.send(HEADERS, FLAG_END_HEADERS | FLAG_END_STREAM | FLAG_PRIORITY, 1, hex("00000000"));
+            c.expectGoAway(FRAME_SIZE_ERROR);
         }
     }
 
@@ -1312,6 +1325,17 @@ abstract class Http2ConformanceSuite {
             c.headers(1, true, c.block(fields));
             c.expectRst(1, PROTOCOL_ERROR);
             expectServes(c, 3);
+        }
+    }
+
+    /** Cookie fields a client split (RFC 9113 §8.2.3) reach the application as one field joined with "; ". */
+    @Test
+    void s8_1_2_5_1_splitCookiesAreJoined() throws IOException {
+        try (RawH2Client c = connect()) {
+            List<String> fields = c.requestFields("GET", "/cookie");
+            fields.addAll(List.of("cookie", "a=1", "accept", "*/*", "cookie", "b=2", "cookie", "c=3"));
+            c.headers(1, true, c.block(fields));
+            assertThat(c.expectResponse(1).bodyText()).isEqualTo("[a=1; b=2; c=3]");
         }
     }
 
