@@ -533,7 +533,9 @@ public final class Http2ServerSession implements FrameListener {
     }
 
     @Override
-    public void onStreamError(Http2Exception error) {
+    public void onStreamError(Http2Exception error) throws Http2Exception {
+        // Each one costs us a RST_STREAM: bounded like the control frames (the "reset flood", CVE-2019-9514).
+        countControlFrame();
         Http2Stream stream = streams.get(error.streamId());
         if (stream != null) {
             resetStream(stream, error.error());

@@ -1491,6 +1491,24 @@ abstract class Http2ConformanceSuite {
         }
     }
 
+    /** Frames that each cost the server a RST_STREAM are bounded like control frames (CVE-2019-9514). */
+    @Test
+    void limits_resetFloodIsEnhanceYourCalm() throws IOException {
+        try (RawH2Client c = connect()) {
+            expectServes(c, 1);
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 3000; i++) {
+                burst.writeBytes(RawH2Client.frame(DATA, 0, 1, new byte[] {'x'}));
+            }
+            try {
+                c.sendRaw(burst.toByteArray());
+            } catch (java.net.SocketException closedWhileWriting) {
+                // the server may close before the whole burst is written; the GOAWAY is still to read
+            }
+            c.expectGoAway(Http2Error.ENHANCE_YOUR_CALM);
+        }
+    }
+
     @Test
     void limits_rapidResetIsEnhanceYourCalm() throws IOException {
         try (RawH2Client c = connect()) {
