@@ -1118,7 +1118,11 @@ abstract class Http2ConformanceSuite {
     void s7_1_goAwayWithAnUnknownErrorCodeIsNotAnError() throws IOException {
         try (RawH2Client c = connect()) {
             c.goAway(0, 0xFF);
-            c.ping(false, PING_DATA);
+            try {
+                c.ping(false, PING_DATA);
+            } catch (java.net.SocketException alreadyClosed) {
+                // the server may close as soon as it has read the GOAWAY: nothing is open
+            }
             // The client said it is leaving and no stream is open: a PING answer or a clean close.
             c.expectClosed();
             assertThat(c.seen()).noneSatisfy(f -> assertThat(f.type() == GOAWAY && f.errorCode() != 0).isTrue());

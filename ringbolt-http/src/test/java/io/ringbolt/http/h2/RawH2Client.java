@@ -135,10 +135,21 @@ final class RawH2Client implements AutoCloseable {
 
     // ---- writing -------------------------------------------------------------------------------
 
+    /**
+     * Writes bytes as they are. A write the server's close makes fail is not an error here: the
+     * test's expectation, read next, decides (what the server sent before closing is still read).
+     */
     void sendRaw(byte[] bytes) throws IOException {
-        out.write(bytes);
-        out.flush();
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (SocketException closedByTheServer) {
+            writeFailure = closedByTheServer;
+        }
     }
+
+    /** The first write the server's close made fail, or null. */
+    SocketException writeFailure;
 
     void send(int type, int flags, int streamId, byte[] payload) throws IOException {
         sendRaw(frame(type, flags, streamId, payload));
