@@ -19,6 +19,15 @@ public interface FrameListener {
     /** A complete header block (HEADERS + CONTINUATIONs, padding and priority removed). */
     void onHeaders(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception;
 
+    /**
+     * A complete header block whose HEADERS frame is a stream error of its own (a dependency on
+     * its own stream, RFC 9113 §5.3.1). The block must still be decoded to keep the HPACK table
+     * in step (RFC 9113 §4.3); then {@code error} is the answer.
+     */
+    default void onRejectedHeaders(int streamId, byte[] block, int length, Http2Exception error) throws Http2Exception {
+        throw error;
+    }
+
     void onPriority(int streamId, int dependsOn, boolean exclusive, int weight) throws Http2Exception;
 
     void onRstStream(int streamId, long errorCode) throws Http2Exception;

@@ -28,6 +28,8 @@ public final class FrameReader {
     /** Stream whose header block is open (HEADERS without END_HEADERS), or 0. */
     private int headerBlockStreamId;
     private boolean headerBlockEndsStream;
+    /** The open block's HEADERS frame declared a dependency on its own stream (RFC 9113 §5.3.1). */
+    private boolean headerBlockSelfDependent;
     private int continuationFrames;
 
     private final int[] settingIds;
@@ -186,14 +188,17 @@ public final class FrameReader {
             start++;
             blockLength -= 1 + padding;
         }
+        headerBlockSelfDependent = false;
         if ((flags & Frames.FLAG_PRIORITY) != 0) {
             if (blockLength < 5) {
-                throw Http2Exception.connection(Http2Error.FRAME_SIZE_ERROR, "HEADERS too short for its priority fields");
+                // RFC 9113 §6.2: padding that leaves no room is a PROTOCOL_ERROR; a frame too
+                // short for the fields even unpadded is a FRAME_SIZE_ERROR (§4.2).
+                boolean paddingTooLong = (flags & Frames.FLAG_PADDED) != 0 && length - 1 >= 5;
+                throw Http2Exception.connection(paddingTooLong ? Http2Error.PROTOCOL_ERROR : Http2Error.FRAME_SIZE_ERROR,
+                        "HEADERS " + (paddingTooLong ? "padding leaves no room" : "too short") + " for its priority fields");
             }
-            int dependsOn = readInt(in, start) & 0x7FFF_FFFF;
-            if (dependsOn == streamId) {
-                throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "stream " + streamId + " depends on itself");
-            }
+            // A stream error, but only once the block is complete: it must still be decoded.
+            headerBlockSelfDependent = (readInt(in, start) & 0x7FFF_FFFF) == streamId;
             start += 5;
             blockLength -= 5;
         }
@@ -202,7 +207,7 @@ public final class FrameReader {
         append(in, start, blockLength);
         headerBlockEndsStream = (flags & Frames.FLAG_END_STREAM) != 0;
         if ((flags & Frames.FLAG_END_HEADERS) != 0) {
-            listener.onHeaders(streamId, headerBlock, headerBlockLength, headerBlockEndsStream);
+            endOfBlock(streamId, listener);
         } else {
             headerBlockStreamId = streamId;
         }
@@ -220,6 +225,15 @@ public final class FrameReader {
         append(in, payload, length);
         if ((flags & Frames.FLAG_END_HEADERS) != 0) {
             headerBlockStreamId = 0;
+            endOfBlock(streamId, listener);
+        }
+    }
+
+    private void endOfBlock(int streamId, FrameListener listener) throws Http2Exception {
+        if (headerBlockSelfDependent) {
+            listener.onRejectedHeaders(streamId, headerBlock, headerBlockLength, Http2Exception.stream(streamId,
+                    Http2Error.PROTOCOL_ERROR, "stream " + streamId + " depends on itself"));
+        } else {
             listener.onHeaders(streamId, headerBlock, headerBlockLength, headerBlockEndsStream);
         }
     }

@@ -54,6 +54,8 @@ public final class Http2ServerSession implements FrameListener {
     private enum State { OPEN, DRAINING, CLOSED }
 
     private static final long SECOND_NS = 1_000_000_000L;
+    /** Ranges of skipped stream ids remembered (older ones count as closed streams). */
+    private static final int SKIPPED_RANGES_KEPT = 16;
 
     private final Output out;
     private final Http2Config config;
@@ -70,6 +72,12 @@ public final class Http2ServerSession implements FrameListener {
 
     private State state = State.OPEN;
     private int lastStreamId;
+    /**
+     * Client stream ids jumped over when a higher one opened, as [first, last] ranges, newest
+     * last: idle ids implicitly closed that were never used (RFC 9113 §5.1.1), so a HEADERS on
+     * one is a stream id going backwards (PROTOCOL_ERROR), not one on a closed stream (STREAM_CLOSED).
+     */
+    private final ArrayDeque<int[]> skippedStreamIds = new ArrayDeque<>();
     private long connectionSendWindow = Frames.DEFAULT_WINDOW;
     private long connectionReceiveWindow = Frames.DEFAULT_WINDOW;
     private int connectionUnacknowledgedBytes;
@@ -218,6 +226,10 @@ public final class Http2ServerSession implements FrameListener {
         if (stream == null) {
             if (streamId <= lastStreamId) {
                 decodeDiscarding(block, length);
+                if (wasSkipped(streamId)) {
+                    throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on stream " + streamId
+                            + ", below stream " + lastStreamId + " already opened");
+                }
                 throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
             }
             openStream(streamId, block, length, endStream);
@@ -240,8 +252,41 @@ public final class Http2ServerSession implements FrameListener {
         endOfRequest(stream);
     }
 
-    private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
+    @Override
+    public void onRejectedHeaders(int streamId, byte[] block, int length, Http2Exception error) throws Http2Exception {
+        if ((streamId & 1) == 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + streamId + " from a client");
+        }
+        decodeDiscarding(block, length);
+        if (!streams.containsKey(streamId) && streamId > lastStreamId) {
+            advanceLastStreamId(streamId); // the stream was opened, and the error closes it
+        }
+        throw error;
+    }
+
+    /** A new client stream {@code streamId} (above {@link #lastStreamId}) is opened. */
+    private void advanceLastStreamId(int streamId) {
+        int firstSkipped = lastStreamId == 0 ? 1 : lastStreamId + 2;
+        if (streamId > firstSkipped) {
+            if (skippedStreamIds.size() == SKIPPED_RANGES_KEPT) {
+                skippedStreamIds.removeFirst();
+            }
+            skippedStreamIds.addLast(new int[] {firstSkipped, streamId - 2});
+        }
         lastStreamId = streamId;
+    }
+
+    private boolean wasSkipped(int streamId) {
+        for (int[] range : skippedStreamIds) {
+            if (streamId >= range[0] && streamId <= range[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
+        advanceLastStreamId(streamId);
         Http2Fields fields = new Http2Fields();
         boolean complete = decode(block, length, fields, false);
         if (state != State.OPEN) {
@@ -272,9 +317,7 @@ public final class Http2ServerSession implements FrameListener {
         }
         Http2Stream stream = new Http2Stream(this, streamId, peerSettings.initialWindowSize(), config.initialWindowSizeBytes());
         streams.put(streamId, stream);
-        for (int i = 0; i < fields.size(); i++) {
-            stream.requestFields.add(fields.name(i), fields.value(i));
-        }
+        copyJoiningCookies(fields, stream.requestFields);
         stream.declaredLength = fieldsSink.contentLength;
         if (endStream) {
             stream.state = Http2Stream.State.HALF_CLOSED_REMOTE;
@@ -282,6 +325,29 @@ public final class Http2ServerSession implements FrameListener {
         listener.onRequest(stream);
         if (endStream && streams.get(streamId) == stream) {
             listener.onRequestEnd(stream);
+        }
+    }
+
+    /**
+     * Copies a request's fields; cookie fields, which HTTP/2 lets a client split (RFC 9113
+     * §8.2.3), are joined with "; " into one at the first one's place, as the HTTP/1.1 API
+     * the application sees expects.
+     */
+    private static void copyJoiningCookies(Http2Fields from, Http2Fields to) {
+        StringBuilder cookies = null;
+        for (int i = 0; i < from.size(); i++) {
+            if (from.name(i).equals("cookie")) {
+                cookies = cookies == null ? new StringBuilder(from.value(i)) : cookies.append("; ").append(from.value(i));
+            }
+        }
+        boolean cookieAdded = false;
+        for (int i = 0; i < from.size(); i++) {
+            if (!from.name(i).equals("cookie")) {
+                to.add(from.name(i), from.value(i));
+            } else if (!cookieAdded) {
+                to.add("cookie", cookies.toString());
+                cookieAdded = true;
+            }
         }
     }
 
@@ -467,7 +533,9 @@ public final class Http2ServerSession implements FrameListener {
     }
 
     @Override
-    public void onStreamError(Http2Exception error) {
+    public void onStreamError(Http2Exception error) throws Http2Exception {
+        // Each one costs us a RST_STREAM: bounded like the control frames (the "reset flood", CVE-2019-9514).
+        countControlFrame();
         Http2Stream stream = streams.get(error.streamId());
         if (stream != null) {
             resetStream(stream, error.error());
