@@ -85,7 +85,7 @@ final class Http2Exchange implements ResponseOwner {
         if (bodyComing && head.expectsContinue()) {
             if (route.isInternal()) {
                 // 404/405/...: answer now instead of 100, so the client need not send a body
-                // nobody will read; the stream is reset NO_ERROR after the answer (RFC 9113 §8.1).
+                // nobody will read (see stopRequestBody).
                 request.body(MemorySegment.NULL, 0, 0);
                 dispatch(null);
                 return;
@@ -202,8 +202,20 @@ final class Http2Exchange implements ResponseOwner {
         stream.writeHeaders(head, false);
         stream.writeData(text, 0, text.length, true);
         if (stream.state() != Http2Stream.State.HALF_CLOSED_REMOTE) {
-            // RFC 9113 §8.1: a complete response, then "stop sending, no error".
-            owner.flushSession();
+            stopRequestBody();
+        }
+    }
+
+    /**
+     * After a complete response to a request whose body has not ended. A client that asked
+     * {@code Expect: 100-continue} sends no body after a final status (RFC 9110 §10.1.1) and
+     * closes its side itself (curl 7.88 takes a reset, even NO_ERROR, as a failed transfer), so
+     * its stream stays open for that; any other client is told "stop sending, no error" with
+     * RST_STREAM NO_ERROR (RFC 9113 §8.1). Body bytes still arriving are dropped either way.
+     */
+    private void stopRequestBody() {
+        owner.flushSession();
+        if (request == null || !request.head.expectsContinue()) {
             stream.reset(Http2Error.NO_ERROR);
         }
     }
@@ -272,10 +284,8 @@ final class Http2Exchange implements ResponseOwner {
         }
         finished(status, sendBody ? length : 0);
         if (stream.state() == Http2Stream.State.OPEN || stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
-            // Answered before the request's body ended (a refused Expect: 100-continue): a
-            // complete response, then "stop sending, no error" (RFC 9113 §8.1).
-            owner.flushSession();
-            stream.reset(Http2Error.NO_ERROR);
+            // Answered before the request's body ended (a refused Expect: 100-continue).
+            stopRequestBody();
         }
     }
 
