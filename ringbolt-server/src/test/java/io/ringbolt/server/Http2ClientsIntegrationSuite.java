@@ -3,6 +3,9 @@ package io.ringbolt.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringbolt.engine.Backend;
+import io.ringbolt.engine.Engine;
+import io.ringbolt.http.HttpServer;
+import io.ringbolt.http.Router;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * body larger than the stream window echoed byte for byte. Then the request-body features
  * HTTP/1.1 had and HTTP/2 now shares: {@code Expect: 100-continue} (interim 100 HEADERS, or a
  * final 413/404 without one) with curl and raw frames, and a 32 MiB upload streamed to
- * {@code POST /upload}'s body sink while buffered bodies are capped at 2 MiB.
+ * {@code POST /upload}'s body sink while buffered bodies are capped at 2 MiB, and request trailers
+ * (raw frames, to an in-process route) reaching the handler.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -42,6 +46,9 @@ abstract class Http2ClientsIntegrationSuite {
     static final int UPLOAD_BYTES = (1 << 20) + 12_345;
 
     ServeProcess serve;
+    /** In process, for a route serve does not have: POST /trailer answers the request's x-checksum trailer. */
+    Engine engine;
+    int enginePort;
     Path dir;
     int h2cPort;
     int h2Port;
@@ -74,6 +81,11 @@ abstract class Http2ClientsIntegrationSuite {
             }
             throw e;
         }
+        Router router = new Router();
+        router.post("/trailer", (req, res) -> res.send(req.bodyLength() + " " + req.trailer("x-checksum")));
+        engine = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(1).shutdownGrace(Duration.ofSeconds(2))
+                .handler(HttpServer.create(router)).start();
+        enginePort = engine.boundAddresses().getFirst().getPort();
         upload = new byte[UPLOAD_BYTES];
         new Random(14).nextBytes(upload);
         uploadFile = dir.resolve("upload.bin");
@@ -82,6 +94,9 @@ abstract class Http2ClientsIntegrationSuite {
 
     @AfterAll
     void stop() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
         if (serve != null) {
             serve.terminate();
             serve.awaitExit(Duration.ofSeconds(20));
@@ -251,6 +266,29 @@ abstract class Http2ClientsIntegrationSuite {
         } while (f.type == 0);
         assertThat(f.type).as("RST_STREAM").isEqualTo(3);
         assertThat(f.payload).as("NO_ERROR").containsExactly(0, 0, 0, 0);
+    }
+
+    // ---- request trailers ----------------------------------------------------------------------
+
+    /** Raw frames: HEADERS, DATA, then a trailer HEADERS with END_STREAM; the handler reads the trailer field. */
+    @Test
+    void requestTrailersReachTheHandler() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", enginePort)) {
+            s.setSoTimeout(10_000);
+            OutputStream o = s.getOutputStream();
+            Hpack hpack = new Hpack();
+            o.write(preface());
+            o.write(headers(1, false, "POST", "/trailer", "te", "trailers"));
+            o.write(frame(0, 0, 1, "12345".getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream trailer = new ByteArrayOutputStream();
+            literal(trailer, "x-checksum", "abc123");
+            o.write(frame(1, 0x4 | 0x1, 1, trailer.toByteArray()));
+            o.flush();
+            InputStream in = s.getInputStream();
+            assertThat(nextFrameOn(in, 1, hpack).fields).startsWith(":status: 200");
+            Frame data = nextFrameOn(in, 1, hpack);
+            assertThat(new String(data.payload, StandardCharsets.US_ASCII)).isEqualTo("5 abc123");
+        }
     }
 
     // ---- streamed request bodies -------------------------------------------------------------
