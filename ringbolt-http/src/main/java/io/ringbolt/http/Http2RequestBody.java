@@ -15,7 +15,10 @@ import java.util.Arrays;
  * {@link BodyReader}. Reactor thread only.
  */
 final class Http2RequestBody {
+    private static final int FIRST_BUFFER_BYTES = 64 * 1024;
     private final long limitBytes;
+    /** The most the buffer can need: the declared length when there is one, else the limit. */
+    private final long ceilingBytes;
     private final BodySink sink;
     private final ByteView sinkView = new ByteView();
     private Throwable sinkFailure;
@@ -24,16 +27,19 @@ final class Http2RequestBody {
 
     /**
      * @param limitBytes     the most body bytes accepted
-     * @param declaredLength the request's content-length, or -1 (sizes the buffer up front)
+     * @param declaredLength the request's content-length, or -1 (sizes the first buffer, up to 64 KiB)
      * @param sink           where the bytes go, or null to buffer them
      * @param failure        the sink factory's exception, if it threw (the body is then dropped)
      */
     Http2RequestBody(long limitBytes, long declaredLength, BodySink sink, Throwable failure) {
         this.limitBytes = limitBytes;
+        this.ceilingBytes = declaredLength >= 0 ? Math.min(declaredLength, limitBytes) : limitBytes;
         this.sink = sink;
         this.sinkFailure = failure;
         if (sink == null && declaredLength > 0 && declaredLength <= limitBytes) {
-            buffer = new byte[(int) declaredLength];
+            // A first piece only: the buffer grows with the bytes that arrive, never from the
+            // declared length alone (streams that declare much and send nothing hold little).
+            buffer = new byte[(int) Math.min(declaredLength, FIRST_BUFFER_BYTES)];
         }
     }
 
@@ -65,7 +71,7 @@ final class Http2RequestBody {
         } else {
             int at = (int) received;
             if (at + length > buffer.length) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(limitBytes, Math.max(buffer.length * 2L, (long) at + length)));
+                buffer = Arrays.copyOf(buffer, (int) Math.min(ceilingBytes, Math.max(buffer.length * 2L, (long) at + length)));
             }
             data.copyTo(offset, buffer, at, length);
         }
