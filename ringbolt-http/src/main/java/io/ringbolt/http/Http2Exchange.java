@@ -18,8 +18,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * One HTTP/2 request stream seen through the exchange seam: it builds the
- * {@link HttpRequest} from the stream's fields, buffers the body (bounded by
- * {@code maxBodyBytes}), runs the route's chain (on a virtual thread for blocking routes), and
+ * {@link HttpRequest} from the stream's fields, takes the body as HTTP/1.1 does (buffered up to
+ * the route's limit or streamed to its {@link BodySink}, see {@link Http2RequestBody}), answers
+ * {@code Expect: 100-continue} with an interim 100 or a final status, runs the route's chain (on a virtual thread for blocking routes), and
  * writes the {@link HttpResponse} as HEADERS and DATA. Reactor thread, except the
  * {@link ResponseOwner} calls that say "any thread".
  */
@@ -34,8 +35,8 @@ final class Http2Exchange implements ResponseOwner {
     private HttpRequest request;
     private final HttpResponse response;
     private Phase phase = Phase.RECEIVING;
-    private byte[] body = new byte[0];
-    private int bodyLength;
+    /** The request body while it arrives; null before the head and after dispatch. */
+    private Http2RequestBody body;
     private volatile boolean reset;
     private final long startNs;
     private long streamedBytes;
@@ -71,44 +72,86 @@ final class Http2Exchange implements ResponseOwner {
             answerEarly(HttpStatus.BAD_REQUEST, "invalid percent-encoding in :path");
             return;
         }
-        long maxBody = server.options().maxBodyBytes();
-        if (head.contentLength() > maxBody) {
-            answerEarly(HttpStatus.CONTENT_TOO_LARGE, "body exceeds " + maxBody + " bytes");
-            return;
-        }
         request = new HttpRequest(owner.connection(), head);
         request.jsonMapper = server.jsonMapper();
         request.begin();
         server.routes().match(head, request.match);
-        if (head.contentLength() > 0) {
-            body = new byte[(int) head.contentLength()];
+        Route route = request.match.route;
+        long limit = Http2RequestBody.limitOf(route, server.options());
+        if (head.contentLength() > limit) {
+            // Also the answer to Expect: 100-continue (RFC 9110 §10.1.1): a final status, no 100.
+            answerEarly(HttpStatus.CONTENT_TOO_LARGE, "body exceeds " + limit + " bytes");
+            return;
         }
+        boolean bodyComing = stream.state() == Http2Stream.State.OPEN;
+        if (bodyComing && head.expectsContinue()) {
+            if (route.isInternal()) {
+                // 404/405/...: answer now instead of 100, so the client need not send a body
+                // nobody will read (see stopRequestBody).
+                request.body(MemorySegment.NULL, 0, 0);
+                dispatch(null);
+                return;
+            }
+            // RFC 9113 §8.1: an interim response is a HEADERS frame without END_STREAM.
+            stream.writeHeaders(new Http2Fields().add(":status", "100"), false);
+            owner.flushSession();
+        }
+        BodySink sink = null;
+        Throwable failure = null;
+        if (route.sinkFactory != null) {
+            try {
+                sink = route.sinkFactory.create(request);
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) {
+                    throw vme;
+                }
+                failure = t;
+                sink = BodySink.DISCARD;
+            }
+        }
+        body = new Http2RequestBody(limit, head.contentLength(), sink, failure);
     }
 
     void onRequestData(ByteView data, int offset, int length) {
         if (phase != Phase.RECEIVING) {
             return;
         }
-        long maxBody = server.options().maxBodyBytes();
-        if ((long) bodyLength + length > maxBody) {
-            answerEarly(HttpStatus.CONTENT_TOO_LARGE, "body exceeds " + maxBody + " bytes");
-            return;
+        if (!body.append(data, offset, length)) {
+            answerEarly(HttpStatus.CONTENT_TOO_LARGE, "body exceeds " + Http2RequestBody.limitOf(request.match.route,
+                    server.options()) + " bytes");
         }
-        if (bodyLength + length > body.length) {
-            body = Arrays.copyOf(body, (int) Math.min(maxBody, Math.max(body.length * 2L, (long) bodyLength + length)));
-        }
-        data.copyTo(offset, body, bodyLength, length);
-        bodyLength += length;
     }
 
     void onRequestEnd() {
         if (phase != Phase.RECEIVING) {
             return;
         }
+        Http2Fields trailers = stream.trailers();
+        if (trailers != null && trailers.size() > 0) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < trailers.size(); i++) {
+                lines.append(trailers.name(i)).append(": ").append(trailers.value(i)).append("\r\n");
+            }
+            request.trailers(lines.toString().getBytes(StandardCharsets.ISO_8859_1));
+        }
+        body.finishInto(request);
+        Throwable failure = body.takeSinkFailure();
+        body = null;
+        dispatch(failure);
+    }
+
+    /** Runs the route (on a virtual thread for blocking routes), or answers the sink's failure. */
+    private void dispatch(Throwable sinkFailure) {
         phase = Phase.HANDLING;
         inFlight = true;
         server.recorder(owner.reactor()).started();
-        request.body(bodyLength == 0 ? MemorySegment.NULL : MemorySegment.ofArray(body), 0, bodyLength);
+        if (sinkFailure != null) {
+            failed(sinkFailure);
+            if (response.chainReturned()) {
+                complete();
+            }
+            return;
+        }
         if (request.match.route.blocking) {
             server.blockingExecutor().execute(this::runBlocking);
             return;
@@ -167,8 +210,20 @@ final class Http2Exchange implements ResponseOwner {
         stream.writeHeaders(head, false);
         stream.writeData(text, 0, text.length, true);
         if (stream.state() != Http2Stream.State.HALF_CLOSED_REMOTE) {
-            // RFC 9113 §8.1: a complete response, then "stop sending, no error".
-            owner.flushSession();
+            stopRequestBody();
+        }
+    }
+
+    /**
+     * After a complete response to a request whose body has not ended. A client that asked
+     * {@code Expect: 100-continue} sends no body after a final status (RFC 9110 §10.1.1) and
+     * closes its side itself (curl 7.88 takes a reset, even NO_ERROR, as a failed transfer), so
+     * its stream stays open for that; any other client is told "stop sending, no error" with
+     * RST_STREAM NO_ERROR (RFC 9113 §8.1). Body bytes still arriving are dropped either way.
+     */
+    private void stopRequestBody() {
+        owner.flushSession();
+        if (request == null || !request.head.expectsContinue()) {
             stream.reset(Http2Error.NO_ERROR);
         }
     }
@@ -236,6 +291,10 @@ final class Http2Exchange implements ResponseOwner {
             stream.writeData(bytes, offset, length, true);
         }
         finished(status, sendBody ? length : 0);
+        if (stream.state() == Http2Stream.State.OPEN || stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+            // Answered before the request's body ended (a refused Expect: 100-continue).
+            stopRequestBody();
+        }
     }
 
     /** Tells the router's completion listeners (body bytes only: HTTP/2 heads are HPACK-compressed). */

@@ -78,6 +78,8 @@ final class DemoApp {
         r.get("/baseline11", (req, res) -> sendNumber(res, req.queryParamLong("a", 0) + req.queryParamLong("b", 0)));
         r.post("/baseline11", (req, res) ->
                 sendNumber(res, req.queryParamLong("a", 0) + req.queryParamLong("b", 0) + req.bodyLong()));
+        // HttpArena's HTTP/2 profiles (baseline-h2, baseline-h2c) ask GET /baseline2?a=&b= for the sum.
+        r.get("/baseline2", (req, res) -> sendNumber(res, req.queryParamLong("a", 0) + req.queryParamLong("b", 0)));
         r.get("/pipeline", (req, res) -> res.contentType(ContentType.TEXT_PLAIN).send("ok"));
         r.get("/json/{count}", (req, res) -> items(data.items(), req, res)).use(Compression.gzip().middleware());
         r.post("/upload", (req, res) -> sendNumber(res, req.bodyLength()))
