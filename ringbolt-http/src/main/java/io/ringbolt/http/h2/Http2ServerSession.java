@@ -64,6 +64,7 @@ public final class Http2ServerSession implements FrameListener {
     private final HpackEncoder encoder = new HpackEncoder();
     private final HpackBuffer headerBlock = new HpackBuffer(256);
     private final RequestFieldsSink fieldsSink = new RequestFieldsSink();
+    private final Http2Fields requestScratch = new Http2Fields(16);
     private final Http2Settings peerSettings = new Http2Settings();
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
     private final ArrayDeque<Http2Stream> ready = new ArrayDeque<>();
@@ -242,7 +243,8 @@ public final class Http2ServerSession implements FrameListener {
 
     private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
         lastStreamId = streamId;
-        Http2Fields fields = new Http2Fields();
+        Http2Fields fields = requestScratch; // copied into the stream below; reused per request
+        fields.clear();
         boolean complete = decode(block, length, fields, false);
         if (state != State.OPEN) {
             writer.rstStream(streamId, Http2Error.REFUSED_STREAM);
