@@ -264,7 +264,7 @@ for profile in "${PROFILES[@]}"; do
       # compiled (almost) nothing during the last window: Netty's HTTP/2 stack is a lot of code,
       # and a C2 still compiling on the server's one core is charged to its requests.
       saved=("${HTTP_SCENARIOS[@]}"); saved_duration=$HTTP_DURATION_S; saved_jit=("$HTTP_JIT_MIN_S" "$HTTP_JIT_MAX_S" "$HTTP_SCENARIO_MAX_WARMUP_S")
-      HTTP_WARMUP_SCENARIO=h2-warm; JIT_QUIET_CHECK=1; HTTP_JIT_MIN_S=3; HTTP_JIT_MAX_S=30
+      HTTP_WARMUP_SCENARIO=h2-warm; JIT_QUIET_CHECK=1; JIT_QUIET_MAX=10; HTTP_JIT_MIN_S=3; HTTP_JIT_MAX_S=20
       # /static runs other code (files, bigger DATA): warmed up on its own first window too.
       [ "$HTTP_SCENARIO_MAX_WARMUP_S" -lt 8 ] && HTTP_SCENARIO_MAX_WARMUP_S=8
       ARENA_STATIC="$(cd "$ROOT/.." && pwd)/shared/arena-data/static"
@@ -276,7 +276,7 @@ for profile in "${PROFILES[@]}"; do
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"
       [ -f "$TLS_CERT" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TLS_KEY" -out "$TLS_CERT" \
         -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>>"$OUT/harness.log" || die "openssl could not make a certificate"
-      HTTP_SCENARIOS=(h2tls-m1 h2tls-m100); HTTP_DURATION_S=$((HTTP_DURATION_S + 2)); WARMUP_WINDOW_S=2
+      HTTP_SCENARIOS=(h2tls-m1 h2tls-m100); HTTP_DURATION_S=$((HTTP_DURATION_S + 2)); WARMUP_WINDOW_S=2; HTTP_JIT_MAX_S=10
       mapfile -t list < <(filter_servers "${H2TLS_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
       HTTP_SCENARIOS=("${saved[@]}"); HTTP_DURATION_S=$saved_duration; WARMUP_WINDOW_S=1
       HTTP_JIT_MIN_S=${saved_jit[0]}; HTTP_JIT_MAX_S=${saved_jit[1]}; HTTP_SCENARIO_MAX_WARMUP_S=${saved_jit[2]}

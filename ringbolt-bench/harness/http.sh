@@ -141,7 +141,7 @@ http_load() {
     http_rate "$port" "$dur" "$limit"
     return
   fi
-  if [[ "$sc" == h2-* ]]; then
+  if [[ "$sc" == h2-* || "$sc" == h2tls-* ]]; then
     h2_load "$sc" "$port" "$dur" "$limit"
     return
   fi
