@@ -270,14 +270,15 @@ for profile in "${PROFILES[@]}"; do
       ARENA_STATIC="$(cd "$ROOT/.." && pwd)/shared/arena-data/static"
       [ -f "$ARENA_STATIC/${H2_STATIC_FILE:-bold.woff2}" ] || die "h2: $ARENA_STATIC/${H2_STATIC_FILE:-bold.woff2} not found (../shared/arena-data)"
       HTTP_SCENARIOS=(h2-m1 h2-m100 h2-static-m1 h2-static-m100)
-      mapfile -t list < <(filter_servers "${H2_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
+      # (a --servers list may name only h2c or only TLS servers: an empty half is skipped)
+      mapfile -t list < <(filter_servers "${H2_SERVERS_ALL[@]}"); [ ${#list[@]} -gt 0 ] && run_http_profile "${list[@]}"
       # TLS: every window opens its connections (64 handshakes for m1), so longer windows.
       command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
       TLS_CERT="$SCRATCH/tls-cert.pem"; TLS_KEY="$SCRATCH/tls-key.pem"
       [ -f "$TLS_CERT" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TLS_KEY" -out "$TLS_CERT" \
         -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>>"$OUT/harness.log" || die "openssl could not make a certificate"
       HTTP_SCENARIOS=(h2tls-m1 h2tls-m100); HTTP_DURATION_S=$((HTTP_DURATION_S + 2)); WARMUP_WINDOW_S=2; HTTP_JIT_MAX_S=10
-      mapfile -t list < <(filter_servers "${H2TLS_SERVERS_ALL[@]}"); run_http_profile "${list[@]}"
+      mapfile -t list < <(filter_servers "${H2TLS_SERVERS_ALL[@]}"); [ ${#list[@]} -gt 0 ] && run_http_profile "${list[@]}"
       HTTP_SCENARIOS=("${saved[@]}"); HTTP_DURATION_S=$saved_duration; WARMUP_WINDOW_S=1
       HTTP_JIT_MIN_S=${saved_jit[0]}; HTTP_JIT_MAX_S=${saved_jit[1]}; HTTP_SCENARIO_MAX_WARMUP_S=${saved_jit[2]}
       HTTP_WARMUP_SCENARIO=plaintext; JIT_QUIET_CHECK=0; ARENA_STATIC="" ;;
