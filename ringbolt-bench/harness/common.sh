@@ -125,8 +125,9 @@ noisy() {
 # measuring before steady state would penalise the server with more code to compile.
 # Sets WARMUP_S to the windows used.
 steady_warmup() {
-  local kind="$1" port="$2" sc="$3" min="$4" max="$5" i prev="" cur line c0 c1 ops seen=""
+  local kind="$1" port="$2" sc="$3" min="$4" max="$5" i prev="" cur line c0 c1 ops seen="" j0 j1 jit_quiet=1
   for ((i = 1; i <= max; i++)); do
+    [ "${JIT_QUIET_CHECK:-0}" = 1 ] && j0="$(jit_compiled "$SERVER_PID")"
     c0="$(process_cpu_ticks "$SERVER_PID")"
     if [ "$kind" = echo ]; then
       line="$(run_echo_load warmup "$port" 64 0 1)" || return 1
@@ -143,7 +144,14 @@ steady_warmup() {
     fi
     cur="$(awk -v c=$((c1 - c0)) -v h="$CLK_TCK" -v n="$ops" 'BEGIN {printf "%.2f", c / h * 1e6 / n}')"
     seen+=" $cur"
-    if [ "$i" -ge "$min" ] && [ -n "$prev" ] \
+    if [ "${JIT_QUIET_CHECK:-0}" = 1 ]; then
+      # A JVM whose JIT still compiles is not warm, whatever the µs/op says (-1: not a JVM).
+      j1="$(jit_compiled "$SERVER_PID")"
+      jit_quiet=1
+      [ "$j0" -ge 0 ] && [ "$j1" -ge 0 ] && [ $((j1 - j0)) -gt "${JIT_QUIET_MAX:-3}" ] && jit_quiet=0
+      seen+="/jit+$((j1 - j0))"
+    fi
+    if [ "$i" -ge "$min" ] && [ -n "$prev" ] && [ "$jit_quiet" = 1 ] \
        && awk -v a="$prev" -v b="$cur" -v t="$STEADY_PCT" 'BEGIN {d = (a - b) / b; if (d < 0) d = -d; exit !(d * 100 < t)}'; then
       WARMUP_S=$i
       return 0
@@ -153,6 +161,14 @@ steady_warmup() {
   WARMUP_S=$max
   [ "$max" -gt "$min" ] && log "  not steady after ${max} warm-up windows (µs/op:$seen); measuring anyway"
   return 0
+}
+
+# jit_compiled PID: how many methods the JVM PID's JIT compiled so far (jstat), -1 if PID is
+# not a JVM jstat can read.
+jit_compiled() {
+  local n
+  n="$("$JAVA_HOME/bin/jstat" -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1}')"
+  echo "${n:--1}"
 }
 
 # quieter LINE_A LINE_B: the sample during which other processes used less CPU.

@@ -80,11 +80,11 @@ run_http_profile() {
   done
 }
 
-# set_scheme NAME: servers named *+tls speak HTTPS, *+h2c HTTP/2 in cleartext; every client
-# request uses HTTP_SCHEME (and prior knowledge when H2C=1).
+# set_scheme NAME: servers named *+tls speak HTTPS, *+h2c HTTP/2 in cleartext, *+h2 HTTP/2
+# over TLS (ALPN); every client request uses HTTP_SCHEME (and prior knowledge when H2C=1).
 set_scheme() {
-  if [[ "$1" == *+tls ]]; then HTTP_SCHEME=https; else HTTP_SCHEME=http; fi
-  if [[ "$1" == *+h2c ]]; then H2C=1; else H2C=0; fi
+  if [[ "$1" == *+tls || "$1" == *+h2 ]]; then HTTP_SCHEME=https; else HTTP_SCHEME=http; fi
+  if [[ "$1" == *+h2c ]]; then H2C=1; elif [[ "$1" == *+h2 ]]; then H2C=tls; else H2C=0; fi
 }
 
 # http_measure NAME PORT SCENARIO ROUND: warm-up run, then the measured run with the server's
@@ -95,7 +95,7 @@ http_measure() {
   # warm them up to steady state too; the plaintext-based ones are warm after the JIT warm-up.
   # Later rounds run on the same, already warm, processes.
   WARMUP_S=0
-  if [ "$round" = 1 ] && [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ] && [[ "$sc" == json || "$sc" == baseline11 || "$sc" == churn ]]; then
+  if [ "$round" = 1 ] && [ "$HTTP_SCENARIO_MAX_WARMUP_S" -gt 0 ] && [[ "$sc" == json || "$sc" == baseline11 || "$sc" == churn || "$sc" == h2-static-* ]]; then
     steady_warmup http "$port" "$sc" 1 "$HTTP_SCENARIO_MAX_WARMUP_S" || return 1
   fi
   local first
@@ -141,7 +141,7 @@ http_load() {
     http_rate "$port" "$dur" "$limit"
     return
   fi
-  if [[ "$sc" == h2-* ]]; then
+  if [[ "$sc" == h2-* || "$sc" == h2tls-* ]]; then
     h2_load "$sc" "$port" "$dur" "$limit"
     return
   fi
@@ -175,19 +175,25 @@ errors_ok() {
   return 1
 }
 
-# h2_load SCENARIO PORT DURATION_S LIMIT_S: h2load (HTTP/2, prior knowledge) closed loop on
-# /plaintext. h2-m1: 64 connections with 1 stream each; h2-m100: 8 connections with 100
-# concurrent streams each. Prints a result line like wrk's.
+# h2_load SCENARIO PORT DURATION_S LIMIT_S: h2load closed loop, HTTP/2 by prior knowledge on
+# http:// (h2c) or by ALPN on https:// (h2). h2-m1 / h2tls-m1: /plaintext, 64 connections with
+# 1 stream each; h2-m100 / h2tls-m100: /plaintext, 8 connections with 100 concurrent streams
+# each; h2-static-m1 / -m100: the same on /static/$H2_STATIC_FILE; h2-warm: 16 connections x
+# 10 streams on /plaintext (the JIT warm-up, which runs both the one- and the many-stream
+# paths). Prints a result line like wrk's.
 h2_load() {
-  local sc="$1" port="$2" dur="$3" limit="$4" conns streams out
+  local sc="$1" port="$2" dur="$3" limit="$4" conns streams out path=/plaintext proto=h2c
   command -v h2load >/dev/null || { log "  h2load not found (apt-get install nghttp2-client)"; return 1; }
   case "$sc" in
-    h2-m1) conns=64; streams=1 ;;
-    h2-m100) conns=8; streams=100 ;;
+    h2-m1|h2tls-m1|h2-static-m1) conns=64; streams=1 ;;
+    h2-m100|h2tls-m100|h2-static-m100) conns=8; streams=100 ;;
+    h2-warm) conns=16; streams=10 ;;
     *) die "unknown h2 scenario '$sc'" ;;
   esac
+  [[ "$sc" == h2-static-* ]] && path="/static/${H2_STATIC_FILE:-bold.woff2}"
+  [ "${HTTP_SCHEME:-http}" = https ] && proto=h2
   out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" h2load -t 1 -c "$conns" -m "$streams" \
-        -D "$dur" "http://127.0.0.1:$port/plaintext" 2>>"$OUT/harness.log")" || return 1
+        -D "$dur" "${HTTP_SCHEME:-http}://127.0.0.1:$port$path" 2>>"$OUT/harness.log")" || return 1
   local succeeded failed errored secs
   succeeded="$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out")"
   failed="$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")"
@@ -195,7 +201,10 @@ h2_load() {
   secs="$(sed -n 's/^finished in \([0-9.]*\)s.*/\1/p' <<<"$out")"
   [ -n "$succeeded" ] && [ "$succeeded" -gt 0 ] && [ "${failed:-1}" = 0 ] && [ "${errored:-1}" = 0 ] \
     || { log "  h2load: $(grep -E '^(requests|status codes):' <<<"$out" | tr '\n' ' ')"; return 1; }
-  grep -q "Application protocol: h2c" <<<"$out" || { log "  h2load did not speak h2c"; return 1; }
+  # Every answer must be a 200 (a 404 for a missing static file is fast, and wrong).
+  grep -qE '^status codes: [0-9]+ 2xx, 0 3xx, 0 4xx, 0 5xx' <<<"$out" \
+    || { log "  h2load: not all 2xx: $(grep '^status codes:' <<<"$out")"; return 1; }
+  grep -q "Application protocol: $proto\$" <<<"$out" || { log "  h2load did not speak $proto"; return 1; }
   awk -v n="$succeeded" -v s="$secs" 'BEGIN {printf "result requests=%d duration_s=%.3f rps=%.1f\n", n, s, n / s}'
 }
 

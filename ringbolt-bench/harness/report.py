@@ -17,7 +17,7 @@ import sys
 from collections import OrderedDict, defaultdict
 
 REFERENCES = ("ringbolt-io_uring", "ringbolt-nio", "ringbolt-io_uring+tls", "ringbolt-nio+tls",
-              "ringbolt-io_uring+h2c", "ringbolt-nio+h2c")
+              "ringbolt-io_uring+h2c", "ringbolt-nio+h2c", "ringbolt-io_uring+h2", "ringbolt-nio+h2")
 
 
 def parse(path):
@@ -146,6 +146,10 @@ HTTP_SCENARIO_TITLES = {
     "rate": "/plaintext at a fixed rate (h2load --rps), 64 connections",
     "h2-m1": "HTTP/2 (h2c) /plaintext, h2load, 64 connections x 1 stream",
     "h2-m100": "HTTP/2 (h2c) /plaintext, h2load, 8 connections x 100 concurrent streams",
+    "h2-static-m1": "HTTP/2 (h2c) one static file (bold.woff2, 22,528 bytes), h2load, 64 connections x 1 stream",
+    "h2-static-m100": "HTTP/2 (h2c) one static file (bold.woff2, 22,528 bytes), h2load, 8 connections x 100 streams",
+    "h2tls-m1": "HTTP/2 over TLS (ALPN h2) /plaintext, h2load, 64 connections x 1 stream (handshakes included)",
+    "h2tls-m100": "HTTP/2 over TLS (ALPN h2) /plaintext, h2load, 8 connections x 100 concurrent streams",
 }
 
 

@@ -20,6 +20,10 @@ TLS_SERVERS_ALL=(ringbolt-io_uring+tls ringbolt-nio+tls netty-epoll+tls nginx+tl
 # ordinary port (it recognises the client preface), Netty's Http2FrameCodec + multiplex
 # handler on its three transports, nginx with `listen ... http2`.
 H2_SERVERS_ALL=(ringbolt-io_uring+h2c ringbolt-nio+h2c netty-io_uring+h2c netty-epoll+h2c netty-nio+h2c nginx+h2c)
+# HTTP/2 over TLS, ALPN h2 (*+h2): Ringbolt's --h2-port, Netty with SslHandler on the JDK
+# provider (as Ringbolt) and ALPN h2, nginx `listen ... ssl http2` on OpenSSL; the tls
+# profile's kind of certificate (TLS_CERT, TLS_KEY).
+H2TLS_SERVERS_ALL=(ringbolt-io_uring+h2 ringbolt-nio+h2 netty-io_uring+h2 netty-epoll+h2 netty-nio+h2 nginx+h2)
 
 ringbolt_module_path() {
   echo "$ROOT/ringbolt-server/target/ringbolt-server-0.1.0-SNAPSHOT.jar:$ROOT/ringbolt-server/target/lib"
@@ -30,28 +34,37 @@ bench_class_path() {
 
 # server_cmd KIND NAME PORT: sets SERVER_CMD (an array) for KIND echo|http|udp.
 server_cmd() {
-  local kind="$1" name="${2%+tls}" port="$3" tls=() h2c=0
+  local kind="$1" name="${2%+tls}" port="$3" tls=() h2c=0 h2tls=0 data=()
   local pin=(taskset -c "$SERVER_CPU")
   [ "$name" != "$2" ] && tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
   if [[ "$name" == *+h2c ]]; then name="${name%+h2c}"; h2c=1; fi
+  # *+h2: HTTP/2 over TLS (ALPN h2) on PORT.
+  if [[ "$name" == *+h2 ]]; then name="${name%+h2}"; h2tls=1; tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY"); fi
+  # The h2 profile's /static scenarios: every server serves the same directory (ARENA_STATIC).
+  [ -n "${ARENA_STATIC:-}" ] && data=(--data-dir "$(dirname "$ARENA_STATIC")")
   case "$name" in
     ringbolt-*)
       local backend="${name#ringbolt-}" sub=echo udp=()
       [ "$kind" = http ] && sub=serve
       # UDP: datagrams up to 2048 bytes, as Netty's default receive allocator takes.
       [ "$kind" = udp ] && sub=udp-echo && udp=(--max-datagram 2048)
+      [ "$kind" = http ] && udp=("${data[@]}")
+      local main_port="$port"
+      # TLS h2 is Ringbolt's --h2-port (ALPN h2, http/1.1); --port then stays cleartext, elsewhere.
+      if [ "$h2tls" = 1 ]; then main_port=$((port + 1000)); udp+=(--h2-port "$port"); fi
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${RINGBOLT_FLAGS[@]}" ${RINGBOLT_EXTRA_OPTS:-}
         -p "$(ringbolt_module_path)" -m io.ringbolt.server/io.ringbolt.server.Main
-        "$sub" --host 127.0.0.1 --port "$port" --backend "$backend" --reactors 1 "${udp[@]}" "${tls[@]}") ;;
+        "$sub" --host 127.0.0.1 --port "$main_port" --backend "$backend" --reactors 1 "${udp[@]}" "${tls[@]}") ;;
     netty-*)
       local transport="${name#netty-}" main=io.ringbolt.bench.peer.NettyEchoServer
       [ "$kind" = http ] && main=io.ringbolt.bench.peer.NettyHttpServer
-      [ "$h2c" = 1 ] && main=io.ringbolt.bench.peer.NettyHttp2Server
+      [ "$h2c" = 1 ] || [ "$h2tls" = 1 ] && main=io.ringbolt.bench.peer.NettyHttp2Server
+      [ -n "${ARENA_STATIC:-}" ] && [ "$main" = io.ringbolt.bench.peer.NettyHttp2Server ] && tls+=(--static-dir "$ARENA_STATIC")
       [ "$kind" = udp ] && main=io.ringbolt.bench.peer.NettyUdpEchoServer
       SERVER_CMD=("${pin[@]}" "$JAVA_HOME/bin/java" "${JVM_COMMON[@]}" "${NETTY_FLAGS[@]}"
         -cp "$(bench_class_path)" "$main" --transport "$transport" --host 127.0.0.1 --port "$port" --threads 1 "${tls[@]}") ;;
     nginx)
-      nginx_config "$port" "${#tls[@]}" "$h2c"
+      nginx_config "$port" "${#tls[@]}" "$((h2c + h2tls))"
       SERVER_CMD=("${pin[@]}" nginx -p "$SCRATCH/nginx-$port" -c "$SCRATCH/nginx-$port/nginx.conf") ;;
     c-epoll)
       SERVER_CMD=("${pin[@]}" "$NATIVE/http_ceiling" --port "$port") ;;
@@ -59,17 +72,20 @@ server_cmd() {
   esac
 }
 
-# nginx_config PORT [TLS]: writes a one-worker, no-master nginx config into the scratch dir;
-# a non-zero TLS makes the listener HTTPS with the tls profile's certificate.
+# nginx_config PORT [TLS] [H2]: writes a one-worker, no-master nginx config into the scratch
+# dir; a non-zero TLS makes the listener HTTPS with the tls profile's certificate, H2=1 adds
+# `http2` to the listener (h2c by prior knowledge, or ALPN h2 with TLS). /static/ serves
+# ARENA_STATIC when set.
 nginx_config() {
-  local dir="$SCRATCH/nginx-$1" ssl=""
+  local dir="$SCRATCH/nginx-$1" listen="" extra="" root="${ARENA_STATIC:-/nonexistent/static}"
   mkdir -p "$dir/logs" "$dir/tmp"
   if [ "${2:-0}" != 0 ]; then
-    ssl=" ssl; ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3"
+    listen=" ssl"
+    extra=" ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3;"
   fi
-  [ "${3:-0}" = 1 ] && ssl=" http2"
-  sed -e "s#@PORT@ backlog=8192#@PORT@ backlog=8192$ssl#" -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" \
-    "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
+  [ "${3:-0}" = 1 ] && listen+=" http2"
+  sed -e "s#@PORT@ backlog=8192;#@PORT@ backlog=8192$listen;$extra#" -e "s#@PORT@#$1#g" -e "s#@DIR@#$dir#g" \
+    -e "s#@STATIC@#$(dirname "$root")#g" "$HARNESS/nginx.conf.template" >"$dir/nginx.conf"
 }
 
 # probe KIND PORT: one request/echo. Returns 0 for a correct answer, 1 when nothing answers
@@ -86,6 +102,7 @@ probe() {
   fi
   local h2=()
   [ "${H2C:-0}" = 1 ] && h2=(--http2-prior-knowledge)
+  [ "${H2C:-0}" = tls ] && h2=(--http2)
   body="$(curl -sk "${h2[@]}" --max-time 2 "${HTTP_SCHEME:-http}://127.0.0.1:$port/plaintext" 2>/dev/null)"
   rc=$?
   [ $rc = 0 ] && [ "$body" = "Hello, World!" ] && return 0

@@ -283,11 +283,13 @@ final class Http2Exchange implements ResponseOwner {
             }
         }
         if (!bodiless) {
-            fields.add("content-length", Integer.toString(length));
+            fields.add("content-length", ResponseStrings.decimal(length));
         }
         boolean sendBody = !bodiless && request.method() != HttpMethod.HEAD && length > 0;
         stream.writeHeaders(fields, !sendBody);
-        if (sendBody) {
+        if (sendBody && offset == 0 && length == bytes.length) {
+            stream.writeDataTaking(bytes, true); // bodyBytes() made it for this response
+        } else if (sendBody) {
             stream.writeData(bytes, offset, length, true);
         }
         finished(status, sendBody ? length : 0);
@@ -327,13 +329,12 @@ final class Http2Exchange implements ResponseOwner {
     }
 
     private Http2Fields baseFields(int status) {
-        Http2Fields fields = new Http2Fields().add(":status", Integer.toString(status));
+        Http2Fields fields = new Http2Fields().add(":status", ResponseStrings.decimal(status));
         String serverName = server.options().serverName();
         if (serverName != null) {
             fields.add("server", serverName);
         }
-        byte[] dateLine = HttpDate.dateFieldLine(owner.reactor().nanoTime());
-        fields.add("date", new String(dateLine, 6, dateLine.length - 8, StandardCharsets.ISO_8859_1));
+        fields.add("date", ResponseStrings.date(HttpDate.dateFieldLine(owner.reactor().nanoTime())));
         return fields;
     }
 

@@ -2,10 +2,12 @@ package io.ringbolt.bench.peer;
 
 /**
  * Command line of a peer server: {@code --transport nio|epoll|io_uring --port N [--host H]
- * [--threads T] [--tls-cert PEM --tls-key PEM]}. Deliberately tiny so the peers have no
- * dependency beyond Netty.
+ * [--threads T] [--tls-cert PEM --tls-key PEM] [--static-dir DIR]}. Deliberately tiny so the
+ * peers have no dependency beyond Netty. {@code --static-dir} is for peers that serve
+ * {@code /static/<file>} (null when absent).
  */
-record PeerOptions(NettyTransport transport, String host, int port, int threads, String tlsCert, String tlsKey) {
+record PeerOptions(NettyTransport transport, String host, int port, int threads, String tlsCert, String tlsKey,
+                   String staticDir) {
 
     static PeerOptions parse(String[] args) {
         NettyTransport transport = NettyTransport.NIO;
@@ -14,6 +16,7 @@ record PeerOptions(NettyTransport transport, String host, int port, int threads,
         int threads = 1;
         String tlsCert = null;
         String tlsKey = null;
+        String staticDir = null;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             if (i + 1 >= args.length) {
@@ -27,8 +30,9 @@ record PeerOptions(NettyTransport transport, String host, int port, int threads,
                 case "--threads" -> threads = Integer.parseInt(value);
                 case "--tls-cert" -> tlsCert = value;
                 case "--tls-key" -> tlsKey = value;
+                case "--static-dir" -> staticDir = value;
                 default -> throw new IllegalArgumentException("unknown option " + key
-                        + " (expected --transport, --host, --port, --threads, --tls-cert, --tls-key)");
+                        + " (expected --transport, --host, --port, --threads, --tls-cert, --tls-key, --static-dir)");
             }
         }
         if (threads < 1) {
@@ -37,6 +41,6 @@ record PeerOptions(NettyTransport transport, String host, int port, int threads,
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
-        return new PeerOptions(transport, host, port, threads, tlsCert, tlsKey);
+        return new PeerOptions(transport, host, port, threads, tlsCert, tlsKey, staticDir);
     }
 }

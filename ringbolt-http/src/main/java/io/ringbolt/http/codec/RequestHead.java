@@ -38,7 +38,7 @@ public final class RequestHead {
     HttpVersion version;
 
     int fieldCount;
-    int[] fields = new int[4 * 16];
+    int[] fields;
 
     long contentLength;
     boolean chunked;
@@ -47,6 +47,12 @@ public final class RequestHead {
 
     /** Made by its {@link RequestParser}. */
     RequestHead() {
+        this(16);
+    }
+
+    /** A head with room for {@code fieldCapacity} fields before its field array grows. */
+    private RequestHead(int fieldCapacity) {
+        fields = new int[4 * Math.max(1, fieldCapacity)];
     }
 
     /**
@@ -69,7 +75,7 @@ public final class RequestHead {
             size += names[i].length() + values[i].length();
         }
         byte[] bytes = new byte[size];
-        RequestHead head = new RequestHead();
+        RequestHead head = new RequestHead(count + (addHost ? 1 : 0)); // a head per stream: no spare room
         head.reset();
         int at = put(bytes, 0, method);
         head.methodEnd = at;

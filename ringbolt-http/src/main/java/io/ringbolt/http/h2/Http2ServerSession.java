@@ -66,6 +66,9 @@ public final class Http2ServerSession implements FrameListener {
     private final HpackEncoder encoder = new HpackEncoder();
     private final HpackBuffer headerBlock = new HpackBuffer(256);
     private final RequestFieldsSink fieldsSink = new RequestFieldsSink();
+    /** DATA payloads from this size on are written to the output directly (see writeStream). */
+    static final int DIRECT_DATA_BYTES = 4096;
+    private final Http2Fields requestScratch = new Http2Fields(16);
     private final Http2Settings peerSettings = new Http2Settings();
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
     private final ArrayDeque<Http2Stream> ready = new ArrayDeque<>();
@@ -287,7 +290,8 @@ public final class Http2ServerSession implements FrameListener {
 
     private void openStream(int streamId, byte[] block, int length, boolean endStream) throws Http2Exception {
         advanceLastStreamId(streamId);
-        Http2Fields fields = new Http2Fields();
+        Http2Fields fields = requestScratch; // copied into the stream below; reused per request
+        fields.clear();
         boolean complete = decode(block, length, fields, false);
         if (state != State.OPEN) {
             writer.rstStream(streamId, Http2Error.REFUSED_STREAM);
@@ -617,7 +621,17 @@ public final class Http2ServerSession implements FrameListener {
                 return false;
             }
             boolean last = chunk == remaining;
-            writer.data(stream.id(), data.bytes, data.sent, chunk, last && data.endStream);
+            if (chunk >= DIRECT_DATA_BYTES) {
+                // A big payload goes from the queued array to the connection's output, not
+                // through the frame writer first: one copy of it fewer. The frame's header and
+                // whatever the writer holds leave before it, so the order on the wire stays.
+                writer.header(chunk, Frames.DATA, last && data.endStream ? Frames.FLAG_END_STREAM : 0, stream.id());
+                out.write(writer.array(), 0, writer.length());
+                writer.clear();
+                out.write(data.bytes, data.sent, chunk);
+            } else {
+                writer.data(stream.id(), data.bytes, data.sent, chunk, last && data.endStream);
+            }
             data.sent += chunk;
             connectionSendWindow -= chunk;
             stream.sendWindow -= chunk;

@@ -30,7 +30,8 @@ public final class Http2Stream {
     int receiveWindow;
     /** Received but not yet returned to the peer by WINDOW_UPDATE. */
     int unacknowledgedBytes;
-    final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** Usually a head and one DATA: a small deque to start with. */
+    final ArrayDeque<Object> queue = new ArrayDeque<>(4);
     long queuedDataBytes;
     boolean endQueued;
     boolean wasUnwritable;
@@ -93,6 +94,20 @@ public final class Http2Stream {
         System.arraycopy(src, offset, copy, 0, length);
         queue.add(new QueuedData(copy, endStream));
         queuedDataBytes += length;
+        endQueued = endStream;
+        session.schedule(this);
+    }
+
+    /**
+     * Queues body bytes without copying them: the stream takes {@code bytes}, which the caller
+     * must not change afterwards (for an array made for this response).
+     */
+    public void writeDataTaking(byte[] bytes, boolean endStream) {
+        if (endQueued || state == State.CLOSED) {
+            return;
+        }
+        queue.add(new QueuedData(bytes, endStream));
+        queuedDataBytes += bytes.length;
         endQueued = endStream;
         session.schedule(this);
     }

@@ -15,6 +15,8 @@ final class RequestFieldsSink implements HeaderSink {
     private int pseudoSeen; // bit per pseudo-header
     String malformed;
     long contentLength;
+    /** A connection's requests repeat their names and values: those strings are made once. */
+    private final StringCache strings = new StringCache();
 
     private static final int METHOD = 1;
     private static final int SCHEME = 2;
@@ -33,8 +35,8 @@ final class RequestFieldsSink implements HeaderSink {
     @Override
     public void onHeader(byte[] name, int nameOffset, int nameLength, byte[] value, int valueOffset, int valueLength,
                          boolean neverIndexed) {
-        String n = new String(name, nameOffset, nameLength, StandardCharsets.ISO_8859_1);
-        String v = new String(value, valueOffset, valueLength, StandardCharsets.ISO_8859_1);
+        String n = strings.get(name, nameOffset, nameLength, false);
+        String v = strings.get(value, valueOffset, valueLength, neverIndexed);
         if (malformed == null) {
             check(n, v);
         }
@@ -171,5 +173,46 @@ final class RequestFieldsSink implements HeaderSink {
             n = n * 10 + (c - '0');
         }
         return n;
+    }
+
+    /**
+     * A small direct-mapped cache of Latin-1 strings by content, so repeated field names and
+     * values (most of a client's requests on one connection) cost no allocation. Bounded: 32
+     * entries of at most 48 characters; sensitive (never-indexed) values are never kept.
+     */
+    static final class StringCache {
+        static final int ENTRIES = 32;
+        static final int MAX_LENGTH = 48;
+        private final String[] entries = new String[ENTRIES];
+
+        String get(byte[] bytes, int offset, int length, boolean sensitive) {
+            if (length > MAX_LENGTH || sensitive) {
+                return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+            }
+            int h = length;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + bytes[offset + i];
+            }
+            int slot = (h ^ (h >>> 16)) & (ENTRIES - 1);
+            String cached = entries[slot];
+            if (cached != null && matches(cached, bytes, offset, length)) {
+                return cached;
+            }
+            String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+            entries[slot] = s;
+            return s;
+        }
+
+        private static boolean matches(String s, byte[] bytes, int offset, int length) {
+            if (s.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (s.charAt(i) != (char) (bytes[offset + i] & 0xFF)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

@@ -31,6 +31,8 @@ final class H2Peer implements Http2ServerSession.Output, Http2ServerSession.Stre
     final List<String> events = new ArrayList<>();
     final Map<Integer, ByteArrayOutputStream> bodies = new HashMap<>();
     final Map<Integer, Http2Stream> streams = new HashMap<>();
+    /** The DATA payloads the server sent, per stream, as parsed by {@link #serverFrames()}. */
+    final Map<Integer, ByteArrayOutputStream> responseBodies = new HashMap<>();
     /** Bytes of response body per request the echo app adds ("x" repeated), for flow-control tests. */
     int extraResponseBytes;
     boolean autoRespond = true;
@@ -116,7 +118,9 @@ final class H2Peer implements Http2ServerSession.Output, Http2ServerSession.Stre
 
             @Override
             public void onData(int streamId, ByteView data, int offset, int length, boolean endStream, int fc) {
-                String text = new String(data.toByteArray(offset, offset + length), StandardCharsets.ISO_8859_1);
+                byte[] payload = data.toByteArray(offset, offset + length);
+                responseBodies.computeIfAbsent(streamId, id -> new ByteArrayOutputStream()).write(payload, 0, payload.length);
+                String text = new String(payload, StandardCharsets.ISO_8859_1);
                 frames.add("DATA " + streamId + " " + (length <= 40 ? text : length + " bytes") + (endStream ? " END_STREAM" : ""));
             }
         };

@@ -84,6 +84,40 @@ class Http2ServerSessionTest {
     }
 
     @Test
+    void bigAndSmallDataFramesOfInterleavedStreamsKeepTheirBytesAndOrder() {
+        H2Peer peer = started();
+        peer.autoRespond = false;
+        peer.get(1, "/a").send();
+        peer.get(3, "/b").send();
+        peer.get(5, "/c").send();
+        byte[] big1 = pattern(20_000, 7);
+        byte[] big3 = pattern(Http2ServerSession.DIRECT_DATA_BYTES, 11); // exactly the direct-write size
+        byte[] small5 = pattern(Http2ServerSession.DIRECT_DATA_BYTES - 1, 13);
+        for (int id : new int[] {5, 1, 3}) {
+            byte[] body = id == 1 ? big1 : id == 3 ? big3 : small5;
+            Http2Stream stream = peer.streams.get(id);
+            stream.writeHeaders(new Http2Fields().add(":status", "200").add("content-length", Integer.toString(body.length)), false);
+            stream.writeData(body, 0, body.length, true);
+        }
+        peer.session.onOutputWritable();
+        assertThat(peer.serverFrames()).containsExactly(
+                "HEADERS 5 :status=200 content-length=4095", "DATA 5 4095 bytes END_STREAM",
+                "HEADERS 1 :status=200 content-length=20000", "DATA 1 16384 bytes", "DATA 1 3616 bytes END_STREAM",
+                "HEADERS 3 :status=200 content-length=4096", "DATA 3 4096 bytes END_STREAM");
+        assertThat(peer.responseBodies.get(1).toByteArray()).isEqualTo(big1);
+        assertThat(peer.responseBodies.get(3).toByteArray()).isEqualTo(big3);
+        assertThat(peer.responseBodies.get(5).toByteArray()).isEqualTo(small5);
+    }
+
+    private static byte[] pattern(int length, int step) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (i * step);
+        }
+        return b;
+    }
+
+    @Test
     void aZeroWindowHoldsDataAndMarksTheStreamUnwritable() {
         H2Peer peer = new H2Peer();
         peer.preface(new Http2Settings().initialWindowSize(0));
