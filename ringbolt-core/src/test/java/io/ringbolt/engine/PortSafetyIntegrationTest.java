@@ -102,7 +102,7 @@ class PortSafetyIntegrationTest {
         try (Engine first = engine(backend, AcceptMode.REUSEPORT, 0, false, "first")) {
             Child child = Child.start(backend, mode, first.port(), false);
             try {
-                assertThat(child.process.waitFor(60, TimeUnit.SECONDS)).as("child ended; output: %s", child.output).isTrue();
+                assertThat(child.ended(Duration.ofSeconds(60))).as("child ended; output: %s", child.output).isTrue();
                 assertThat(child.process.exitValue()).as("child exit status; output: %s", child.output).isEqualTo(3);
                 assertThat(String.join("\n", child.output))
                         .contains("FAILED=")
@@ -191,7 +191,7 @@ class PortSafetyIntegrationTest {
     }
 
     /** A child JVM running {@link PortHolderChild}; its output lines are collected. */
-    private record Child(Process process, List<String> output) {
+    private record Child(Process process, List<String> output, Thread reader) {
         static Child start(Backend backend, AcceptMode mode, int port, boolean share) throws Exception {
             List<String> command = List.of(ChildJvms.java(), "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData",
                     "-cp", ChildJvms.location(Engine.class) + File.pathSeparator + ChildJvms.location(PortHolderChild.class),
@@ -199,7 +199,7 @@ class PortSafetyIntegrationTest {
                     Integer.toString(port), Boolean.toString(share));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             List<String> output = new CopyOnWriteArrayList<>();
-            Thread.ofPlatform().daemon().start(() -> {
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         output.add(line);
@@ -208,7 +208,16 @@ class PortSafetyIntegrationTest {
                     output.add("(reading the child's output failed: " + e + ")");
                 }
             });
-            return new Child(p, output);
+            return new Child(p, output, reader);
+        }
+
+        /** Waits for the child to end and for its output to be read to the end (the exit can come first). */
+        boolean ended(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            reader.join(Duration.ofSeconds(10));
+            return true;
         }
 
         int port() {
