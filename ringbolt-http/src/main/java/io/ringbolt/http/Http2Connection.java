@@ -112,7 +112,7 @@ final class Http2Connection implements ConnectionHandler, Http2ServerSession.Out
 
     @Override
     public void onShutdown(Connection c) {
-        session.shutdownGracefully();
+        session.shutdownGracefully(reactor.nanoTime());
     }
 
     @Override

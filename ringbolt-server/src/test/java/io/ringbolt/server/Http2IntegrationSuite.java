@@ -247,6 +247,136 @@ abstract class Http2IntegrationSuite {
         }
     }
 
+    /**
+     * RFC 9113 §6.8 over a socket: stopping the engine sends GOAWAY(2^31-1) and a PING; a stream
+     * the client opens before it acknowledges the PING is served, the final GOAWAY names it, a
+     * later stream is refused, and the stream under way since before the stop finishes.
+     */
+    @Test
+    @Timeout(60)
+    void stoppingTheEngineShutsHttp2DownInTwoStepsAndFinishesStreamsUnderWay() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Router gated = new Router();
+        gated.get("/gate", (req, res) -> {
+            res.defer();
+            entered.countDown();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                res.send("gated");
+            });
+        });
+        gated.get("/hello", (req, res) -> res.send("hello"));
+        Engine stopping = Engine.builder().bind("127.0.0.1", 0).backend(backend()).reactors(1)
+                .shutdownGrace(Duration.ofSeconds(20)).handler(HttpServer.create(gated)).start();
+        Thread closer = null;
+        try (Socket s = new Socket("127.0.0.1", stopping.boundAddresses().stream().findFirst().orElseThrow().getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream o = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            o.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            o.write(frame(4, 0, 0, new byte[0]));
+            o.write(frame(1, 0x5, 1, get("/gate")));
+            o.flush();
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("/gate reached").isTrue();
+
+            closer = Thread.ofPlatform().start(stopping::close);
+            byte[] ping = null;
+            boolean firstGoAway = false;
+            while (ping == null) {
+                byte[][] f = readFrame(in, o);
+                if (f[0][0] == 7) {
+                    assertThat(goAway(f[1])).as("first GOAWAY: last stream 2^31-1, NO_ERROR").containsExactly(Integer.MAX_VALUE, 0);
+                    firstGoAway = true;
+                } else if (f[0][0] == 6 && (f[0][1] & 1) == 0) {
+                    assertThat(firstGoAway).as("the PING follows the first GOAWAY").isTrue();
+                    ping = f[1];
+                }
+            }
+            // A request the client sent before it saw the GOAWAY, then the PING's ACK.
+            o.write(frame(1, 0x5, 3, get("/hello")));
+            o.write(frame(6, 1, 0, ping));
+            o.flush();
+            boolean served3 = false;
+            boolean finalGoAway = false;
+            while (!(served3 && finalGoAway)) {
+                byte[][] f = readFrame(in, o);
+                int stream = f[0][2];
+                if (f[0][0] == 0 && stream == 3) {
+                    assertThat(new String(f[1], StandardCharsets.US_ASCII)).isEqualTo("hello");
+                    served3 = true;
+                } else if (f[0][0] == 7) {
+                    assertThat(goAway(f[1])).as("final GOAWAY: last stream 3, NO_ERROR").containsExactly(3, 0);
+                    finalGoAway = true;
+                }
+                assertThat(f[0][0]).as("no stream is reset before the final GOAWAY").isNotEqualTo((byte) 3);
+            }
+            o.write(frame(1, 0x5, 5, get("/hello")));
+            o.flush();
+            byte[][] refused = readFrame(in, o);
+            assertThat(refused[0]).as("RST_STREAM on stream 5").containsExactly(3, 0, 5);
+            assertThat(refused[1][3]).as("REFUSED_STREAM").isEqualTo((byte) 7);
+            assertThat(s.isClosed()).isFalse();
+
+            release.countDown();
+            byte[][] gatedData = readFrame(in, o);
+            while (gatedData[0][0] != 0) {
+                gatedData = readFrame(in, o);
+            }
+            assertThat(gatedData[0]).as("DATA on stream 1 ending it").containsExactly(0, 1, 1);
+            assertThat(new String(gatedData[1], StandardCharsets.US_ASCII)).isEqualTo("gated");
+            assertThat(in.read()).as("the server closes once no stream is left").isEqualTo(-1);
+        } finally {
+            release.countDown();
+            if (closer != null) {
+                closer.join(30_000);
+                assertThat(closer.isAlive()).as("engine stopped").isFalse();
+            } else {
+                stopping.close();
+            }
+        }
+    }
+
+    /** GET {@code path} as a header block: :method GET, :scheme http, :path literal, :authority x. */
+    private static byte[] get(String path) {
+        return concat(new byte[] {(byte) 0x82, (byte) 0x86, 0x04, (byte) path.length()},
+                path.getBytes(StandardCharsets.US_ASCII), new byte[] {0x01, 1, 'x'});
+    }
+
+    /** {last stream id, error code} of a GOAWAY payload. */
+    private static int[] goAway(byte[] payload) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(payload);
+        return new int[] {b.getInt() & 0x7FFF_FFFF, b.getInt()};
+    }
+
+    /**
+     * The next frame as {{type, flags, stream}, payload}; SETTINGS from the server are
+     * acknowledged and skipped, as are WINDOW_UPDATE, HEADERS and SETTINGS ACKs.
+     */
+    private static byte[][] readFrame(InputStream in, OutputStream o) throws IOException {
+        while (true) {
+            byte[] head = in.readNBytes(9);
+            assertThat(head).as("a whole frame header").hasSize(9);
+            int length = (head[0] & 0xFF) << 16 | (head[1] & 0xFF) << 8 | (head[2] & 0xFF);
+            int type = head[3];
+            int stream = (head[5] & 0x7F) << 24 | (head[6] & 0xFF) << 16 | (head[7] & 0xFF) << 8 | (head[8] & 0xFF);
+            byte[] payload = in.readNBytes(length);
+            if (type == 4 && (head[4] & 1) == 0) {
+                o.write(frame(4, 1, 0, new byte[0]));
+                o.flush();
+                continue;
+            }
+            if (type == 4 || type == 8 || type == 1) {
+                continue;
+            }
+            return new byte[][] {{(byte) type, (byte) (head[4] & (type == 0 ? 1 : 0xFF)), (byte) stream}, payload};
+        }
+    }
+
     private static byte[] frame(int type, int flags, int stream, byte[] payload) {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);

@@ -51,7 +51,17 @@ public final class Http2ServerSession implements FrameListener {
         }
     }
 
-    private enum State { OPEN, DRAINING, CLOSED }
+    /**
+     * OPEN serves; ANNOUNCED has sent the first GOAWAY of a graceful shutdown (stream id 2^31-1)
+     * and a PING, and still accepts the streams the client may have sent meanwhile; DRAINING has
+     * sent the GOAWAY with the last stream accepted and refuses new streams; CLOSED is done.
+     */
+    private enum State { OPEN, ANNOUNCED, DRAINING, CLOSED }
+
+    /** Opaque data of the PING that measures one round trip after the first shutdown GOAWAY ("rb-drain"). */
+    static final long SHUTDOWN_PING = 0x72622d647261696eL;
+    /** How long the first shutdown GOAWAY waits for the PING's ACK before the final GOAWAY. */
+    static final long SHUTDOWN_PING_WAIT_NS = 1_000_000_000L;
 
     private static final long SECOND_NS = 1_000_000_000L;
     /** Ranges of skipped stream ids remembered (older ones count as closed streams). */
@@ -85,6 +95,8 @@ public final class Http2ServerSession implements FrameListener {
     private long connectionReceiveWindow = Frames.DEFAULT_WINDOW;
     private int connectionUnacknowledgedBytes;
     private long settingsSentAtNs = -1;
+    /** When the first GOAWAY of a graceful shutdown was sent (state ANNOUNCED). */
+    private long announcedAtNs;
     private long resetWindowStartNs;
     private int resetsInWindow;
     private long controlWindowStartNs;
@@ -185,15 +197,35 @@ public final class Http2ServerSession implements FrameListener {
     public void onTick(long nowNs) {
         if (settingsSentAtNs >= 0 && nowNs - settingsSentAtNs > config.settingsAckTimeout().toNanos()) {
             fail(Http2Exception.connection(Http2Error.SETTINGS_TIMEOUT, "SETTINGS not acknowledged"));
+            return;
+        }
+        if (state == State.ANNOUNCED && nowNs - announcedAtNs >= SHUTDOWN_PING_WAIT_NS) {
+            finishShutdown(); // the client did not answer the PING in time
         }
     }
 
     /**
-     * Graceful shutdown (RFC 9113 §6.8): GOAWAY with the last stream accepted; streams under way
-     * finish, new ones are refused, and the connection closes when none is left.
+     * Graceful shutdown in two steps (RFC 9113 §6.8): a GOAWAY with stream id 2^31-1 tells the
+     * client to open no more streams, and a PING measures one round trip; streams the client
+     * opened meanwhile are still served. When the PING's ACK arrives (or after
+     * {@link #SHUTDOWN_PING_WAIT_NS}, checked by {@link #onTick}), a second GOAWAY names the last
+     * stream accepted; streams under way finish, later ones are refused, and the connection
+     * closes when none is left.
      */
-    public void shutdownGracefully() {
+    public void shutdownGracefully(long nowNs) {
         if (state != State.OPEN) {
+            return;
+        }
+        state = State.ANNOUNCED;
+        announcedAtNs = nowNs;
+        writer.goAway(Integer.MAX_VALUE, Http2Error.NO_ERROR, null);
+        writer.ping(false, SHUTDOWN_PING);
+        flush();
+    }
+
+    /** The second GOAWAY of a graceful shutdown, with the last stream accepted. */
+    private void finishShutdown() {
+        if (state != State.ANNOUNCED) {
             return;
         }
         state = State.DRAINING;
@@ -293,7 +325,7 @@ public final class Http2ServerSession implements FrameListener {
         Http2Fields fields = requestScratch; // copied into the stream below; reused per request
         fields.clear();
         boolean complete = decode(block, length, fields, false);
-        if (state != State.OPEN) {
+        if (state != State.OPEN && state != State.ANNOUNCED) {
             writer.rstStream(streamId, Http2Error.REFUSED_STREAM);
             return;
         }
@@ -493,11 +525,17 @@ public final class Http2ServerSession implements FrameListener {
         countControlFrame();
         if (!ack) {
             writer.ping(true, opaqueData);
+        } else if (opaqueData == SHUTDOWN_PING) {
+            finishShutdown();
         }
     }
 
     @Override
     public void onGoAway(int lastStreamIdFromPeer, long errorCode) {
+        if (state == State.ANNOUNCED) {
+            finishShutdown();
+            return;
+        }
         if (state == State.OPEN) {
             state = State.DRAINING;
         }

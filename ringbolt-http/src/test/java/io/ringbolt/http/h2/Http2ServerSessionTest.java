@@ -328,14 +328,58 @@ class Http2ServerSessionTest {
         H2Peer peer = started();
         peer.autoRespond = false;
         peer.get(1, "/slow").send();
-        peer.session.shutdownGracefully();
-        assertThat(peer.serverFrames()).containsExactly("GOAWAY 1 0");
-        peer.get(3, "/late").send();
-        assertThat(peer.serverFrames()).containsExactly("RST_STREAM 3 7");
+        peer.session.shutdownGracefully(System.nanoTime());
+        // Step one (RFC 9113 §6.8): no new streams please, and a PING to measure one round trip.
+        assertThat(peer.serverFrames()).containsExactly("GOAWAY 2147483647 0", "PING 72622d647261696e");
+        // A stream the client sent before it saw the GOAWAY is still served.
+        peer.get(3, "/in-flight").send();
+        assertThat(peer.serverFrames()).isEmpty();
+        assertThat(peer.streams).containsKey(3);
+        // The PING's ACK ends step one: the final GOAWAY names the last stream accepted.
+        peer.frames.ping(true, Http2ServerSession.SHUTDOWN_PING);
+        peer.send();
+        assertThat(peer.serverFrames()).containsExactly("GOAWAY 3 0");
+        peer.get(5, "/late").send();
+        assertThat(peer.serverFrames()).containsExactly("RST_STREAM 5 7");
         assertThat(peer.closed).isFalse();
         peer.respond(peer.streams.get(1));
         peer.session.onOutputWritable();
         assertThat(peer.serverFrames()).containsExactly("HEADERS 1 :status=200 content-length=10", "DATA 1 GET /slow  END_STREAM");
+        assertThat(peer.closed).isFalse();
+        peer.respond(peer.streams.get(3));
+        peer.session.onOutputWritable();
+        assertThat(peer.serverFrames()).containsExactly("HEADERS 3 :status=200 content-length=15", "DATA 3 GET /in-flight  END_STREAM");
+        assertThat(peer.closed).isTrue();
+    }
+
+    @Test
+    void gracefulShutdownSendsTheFinalGoAwayWhenThePingIsNotAnswered() {
+        H2Peer peer = started();
+        long now = System.nanoTime();
+        peer.session.shutdownGracefully(now);
+        assertThat(peer.serverFrames()).containsExactly("GOAWAY 2147483647 0", "PING 72622d647261696e");
+        peer.frames.ping(true, 12345); // an ACK of some other PING does not end step one
+        peer.send();
+        peer.session.onTick(now + Http2ServerSession.SHUTDOWN_PING_WAIT_NS / 2);
+        assertThat(peer.serverFrames()).isEmpty();
+        assertThat(peer.closed).isFalse();
+        peer.session.onTick(now + Http2ServerSession.SHUTDOWN_PING_WAIT_NS);
+        assertThat(peer.serverFrames()).containsExactly("GOAWAY 0 0");
+        assertThat(peer.closed).as("no stream was open, so the connection closes").isTrue();
+    }
+
+    @Test
+    void aClientGoAwayDuringStepOneSendsTheFinalGoAway() {
+        H2Peer peer = started();
+        peer.autoRespond = false;
+        peer.get(1, "/slow").send();
+        peer.session.shutdownGracefully(System.nanoTime());
+        peer.serverFrames();
+        peer.frames.goAway(1, Http2Error.NO_ERROR, null);
+        peer.send();
+        assertThat(peer.serverFrames()).containsExactly("GOAWAY 1 0");
+        peer.respond(peer.streams.get(1));
+        peer.session.onOutputWritable();
         assertThat(peer.closed).isTrue();
     }
 
