@@ -149,6 +149,43 @@ class WriteTimeoutIntegrationTest {
         }
     }
 
+    /**
+     * As above with requests that overlap the replies: the client writes small pieces without
+     * waiting, so the server's next reply is staged while a send is in flight and goes out from
+     * that send's completion. Such a send is submitted by the next poll, and only that poll
+     * tells whether it stalled.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void overlappingRepliesToAPeerThatKeepsUpNeverCostATimer(Backend backend) throws Exception {
+        Recorder rec = Recorder.echo();
+        try (Engine engine = TestEngines.loopback(backend, rec).writeTimeout(Duration.ofSeconds(30)).start();
+             Socket s = Clients.connect(TestEngines.address(engine))) {
+            s.setTcpNoDelay(true);
+            s.setReceiveBufferSize(4 << 20);
+            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
+            int reactorTimers = Await.onReactor(reactor, reactor::queuedTimerCount); // the pool-trim tick
+            int pieces = 3_000;
+            byte[] piece = Payloads.random(64, 7);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < pieces; i++) {
+                        s.getOutputStream().write(piece);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] got = Clients.readExactly(s.getInputStream(), pieces * piece.length);
+            writer.join();
+            for (int i = 0; i < pieces; i++) {
+                assertThat(Arrays.copyOfRange(got, i * piece.length, (i + 1) * piece.length)).isEqualTo(piece);
+            }
+            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor")
+                    .isEqualTo(reactorTimers);
+        }
+    }
+
     /** A client with a small receive window, so the server's output stalls quickly. */
     private static Socket smallWindowClient(Engine engine) throws IOException {
         Socket s = new Socket();

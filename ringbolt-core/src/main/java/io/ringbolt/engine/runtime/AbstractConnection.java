@@ -583,7 +583,9 @@ public abstract class AbstractConnection implements Connection {
      */
     final void armWriteTimerIfPending() {
         sendWatched = false;
-        if (!outputPending()) {
+        if (state == CLOSED || !(sendInFlight() || (!out.isEmpty() && !flushScheduled))) {
+            // Nothing waits on the peer: output staged after the last send completed goes out
+            // with the flush already scheduled, which watches it again.
             return;
         }
         long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;

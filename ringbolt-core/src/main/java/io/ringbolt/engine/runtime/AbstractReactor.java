@@ -93,6 +93,14 @@ public abstract class AbstractReactor implements Reactor {
     private int flushCount;
     private AbstractConnection[] sendWatch = new AbstractConnection[64];
     private int sendWatchCount;
+    /**
+     * Sends started while a poll dispatched its events, where sends are only submitted by a
+     * poll: the poll they started in cannot tell whether they stall, the next one can.
+     */
+    private AbstractConnection[] sendWatchNext = new AbstractConnection[64];
+    private int sendWatchNextCount;
+    /** Inside {@link #poll}: events are being dispatched. */
+    private boolean polling;
 
     private boolean draining;
     private boolean drainClean = true;
@@ -236,9 +244,16 @@ public abstract class AbstractReactor implements Reactor {
                 if (sendsCompleteInFlush()) {
                     checkSendWatch();
                 }
-                poll(pollTimeoutNs());
+                long timeoutNs = pollTimeoutNs();
+                polling = true;
+                try {
+                    poll(timeoutNs);
+                } finally {
+                    polling = false;
+                }
                 SLEEPING.setOpaque(this, false);
                 checkSendWatch();
+                takeDeferredSendWatch();
             }
         } catch (Throwable t) {
             fatal = t;
@@ -596,10 +611,31 @@ public abstract class AbstractReactor implements Reactor {
      * connection whose peer keeps up never holds a timer.
      */
     final void watchSend(AbstractConnection c) {
+        if (polling && !sendsCompleteInFlush()) {
+            // Started from a completion (more output was staged while a send was in flight):
+            // submitted by the next poll, so judged after it.
+            if (sendWatchNextCount == sendWatchNext.length) {
+                sendWatchNext = Arrays.copyOf(sendWatchNext, sendWatchNextCount * 2);
+            }
+            sendWatchNext[sendWatchNextCount++] = c;
+            return;
+        }
         if (sendWatchCount == sendWatch.length) {
             sendWatch = Arrays.copyOf(sendWatch, sendWatchCount * 2);
         }
         sendWatch[sendWatchCount++] = c;
+    }
+
+    /** Moves the sends started during the last poll to the list the next poll's end looks at. */
+    private void takeDeferredSendWatch() {
+        if (sendWatchNextCount == 0) {
+            return;
+        }
+        AbstractConnection[] swap = sendWatch;
+        sendWatch = sendWatchNext;
+        sendWatchCount = sendWatchNextCount;
+        sendWatchNext = swap; // emptied by checkSendWatch
+        sendWatchNextCount = 0;
     }
 
     private void checkSendWatch() {
