@@ -2,7 +2,7 @@
 # Engine.connect (one reactor) against Netty 4.2's Bootstrap (one event loop), each on its own
 # transports. The client (ConnectRateClient) is the contender and runs pinned to the client
 # CPU; the server is fixed for all of them (Netty's epoll echo server, pinned to the server CPU,
-# started once). Every connection is reset (SO_LINGER 0) as soon as it is connected, so no
+# started once). Every connection sends one byte and is reset (SO_LINGER 0) when the echo arrives, so no
 # TIME_WAIT builds up and only set-up and tear-down are measured. Rounds interleave the
 # clients; each run has an unrecorded JIT warm-up before its window. Not part of the default
 # run: `./ringbolt bench connect`.

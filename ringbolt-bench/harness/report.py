@@ -202,8 +202,10 @@ def echo_section(rows, out_dir, charts):
 
 CONNECT_INTRO = (
     "The client is the contender: one reactor / event loop pinned to CPU 1 opens TCP connections "
-    "to 127.0.0.1 with 1 or 64 connects in flight and resets each (SO_LINGER 0) as soon as it is "
-    "connected; the server is the same for all (Netty's epoll echo server pinned to CPU 0). "
+    "to 127.0.0.1 with 1 or 64 connects in flight; each connection sends one byte and is reset "
+    "(SO_LINGER 0) when the echo arrives, so a connect counts only once the server accepted it "
+    "(resetting at once let a fast client overflow the server's listen queue and wait out 1 s SYN "
+    "retransmits); the server is the same for all (Netty's epoll echo server pinned to CPU 0). "
     "Median over rounds, min–max in brackets. *Client CPU µs/connect* is the client JVM's CPU "
     "time over the window divided by the connects in it (lower is better); *vs Ringbolt* divides "
     "by Ringbolt's median; *Noise* as for echo.")

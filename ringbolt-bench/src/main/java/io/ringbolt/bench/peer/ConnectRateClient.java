@@ -23,9 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The client of the connect-rate profile: opens outbound TCP connections as fast as one event
- * loop can, {@code --concurrency} in flight, each closed with a reset (SO_LINGER 0) as soon as
- * it is connected, so that neither side keeps TIME_WAIT state and only connection set-up and
- * tear-down are measured. The same loop runs on Ringbolt's engine ({@code Engine.connect}, one
+ * loop can, {@code --concurrency} in flight. Each connection sends one byte, and is closed with a
+ * reset (SO_LINGER 0) when the echo server's copy of it arrives, so that neither side keeps
+ * TIME_WAIT state and only connection set-up, one round trip and tear-down are measured. The
+ * echo makes the loop closed: a connect counts only once the server has accepted it. Resetting
+ * at once on connect (as this client first did) let a fast client outrun the server's accept
+ * loop, overflow its listen queue and wait out 1 s SYN retransmits, so the figure measured the
+ * server and the kernel's penalty rather than the client (seen as ListenOverflows in nstat). The same loop runs on Ringbolt's engine ({@code Engine.connect}, one
  * reactor) or Netty 4.2's {@code Bootstrap} (one event loop), on each one's transports.
  *
  * <p>After {@code --warmup} seconds it counts connects over {@code --duration} seconds and reads
@@ -145,24 +149,37 @@ public final class ConnectRateClient {
     private AutoCloseable runRingbolt(Backend backend, InetSocketAddress target, int concurrency) {
         Engine engine = Engine.builder().backend(backend).reactors(1).threadNamePrefix("connect-rate")
                 .shutdownGrace(Duration.ofSeconds(1)).start();
-        // Connected: reset at once, count, and start the next connect from the reactor thread.
-        ConnectionHandler resetAtOnce = new ConnectionHandler() {
+        // Connected: send one byte; its echo proves the server accepted; then reset, count, and
+        // start the next connect from the reactor thread.
+        byte[] one = {'x'};
+        ConnectionHandler resetAfterEcho = new ConnectionHandler() {
             @Override
             public void onOpen(Connection c) {
+                c.writeAndFlush(one);
+            }
+
+            @Override
+            public int onData(Connection c, ByteView data) {
                 c.abort();
                 connects.incrementAndGet();
                 if (!stopping) {
                     ringboltConnect(engine, target, this);
                 }
+                return data.length();
             }
 
             @Override
-            public int onData(Connection c, ByteView data) {
-                return data.length();
+            public void onClose(Connection c, io.ringbolt.engine.CloseReason reason) {
+                if (reason != io.ringbolt.engine.CloseReason.LOCAL) {
+                    failures.incrementAndGet();
+                    if (!stopping) {
+                        ringboltConnect(engine, target, this);
+                    }
+                }
             }
         };
         for (int i = 0; i < concurrency; i++) {
-            ringboltConnect(engine, target, resetAtOnce);
+            ringboltConnect(engine, target, resetAfterEcho);
         }
         return () -> engine.stop(Duration.ofSeconds(1));
     }
@@ -187,7 +204,7 @@ public final class ConnectRateClient {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_LINGER, 0)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-                .handler(new ResetWhenActive());
+                .handler(new ResetAfterEcho());
         for (int i = 0; i < concurrency; i++) {
             nettyConnect(bootstrap, target);
         }
@@ -197,27 +214,42 @@ public final class ConnectRateClient {
     private void nettyConnect(Bootstrap bootstrap, InetSocketAddress target) {
         ChannelFuture f = bootstrap.connect(target);
         f.addListener((ChannelFuture done) -> {
-            if (done.isSuccess()) {
-                connects.incrementAndGet();
-            } else {
+            if (!done.isSuccess()) {
                 failures.incrementAndGet();
+                if (!stopping) {
+                    nettyConnect(bootstrap, target);
+                }
+                return;
             }
-            if (!stopping) {
-                nettyConnect(bootstrap, target);
-            }
+            // The next connect starts when this channel is closed (after the echo, or on an error).
+            done.channel().closeFuture().addListener(closed -> {
+                if (!stopping) {
+                    nettyConnect(bootstrap, target);
+                }
+            });
         });
     }
 
-    /** Closes (with SO_LINGER 0: a reset) as soon as the channel is connected. */
+    /** Sends one byte when connected; closes (with SO_LINGER 0: a reset) when its echo arrives. */
     @ChannelHandler.Sharable
-    static final class ResetWhenActive extends ChannelInboundHandlerAdapter {
+    final class ResetAfterEcho extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.close();
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'x'}));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            if (ctx.channel().isOpen()) {
+                connects.incrementAndGet();
+                ctx.close();
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failures.incrementAndGet();
             ctx.close();
         }
     }
