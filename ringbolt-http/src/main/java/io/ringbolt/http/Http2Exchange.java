@@ -248,9 +248,20 @@ final class Http2Exchange implements ResponseOwner {
         }
         int status = response.status;
         boolean bodiless = HttpStatus.isBodiless(status);
-        byte[] bytes = bodyBytes();
+        // The application's array is used in place (writeData copies only what must wait for
+        // a window); strings and segments become an array made for this response.
+        byte[] bytes;
         int offset = 0;
-        int length = bytes.length;
+        int length;
+        if (response.bodyKind == HttpResponse.BODY_BYTES) {
+            bytes = response.bodyBytes;
+            offset = response.bodyOffset;
+            length = response.bodyLength;
+        } else {
+            bytes = bodyBytes();
+            length = bytes.length;
+        }
+        boolean owned = response.bodyKind != HttpResponse.BODY_BYTES;
         Http2Fields fields = baseFields(status);
         addResponseFields(fields);
         Compression policy = response.compression;
@@ -266,18 +277,20 @@ final class Http2Exchange implements ResponseOwner {
                 boolean ok = true;
                 if (chosen == codings.length - 1) {
                     try (GzipEncoder gzip = new GzipEncoder(policy.gzipLevel())) {
-                        gzip.encode(bytes, 0, length, z);
+                        gzip.encode(bytes, offset, length, z);
                     }
                 } else {
                     try {
-                        server.encoder(chosen).encode(bytes, 0, length, z);
+                        server.encoder(chosen).encode(bytes, offset, length, z);
                     } catch (RuntimeException e) {
                         ok = false;
                     }
                 }
                 if (ok) {
                     bytes = z.array();
+                    offset = 0;
                     length = z.length();
+                    owned = true;
                     fields.add("content-encoding", codings[chosen]);
                 }
             }
@@ -287,8 +300,8 @@ final class Http2Exchange implements ResponseOwner {
         }
         boolean sendBody = !bodiless && request.method() != HttpMethod.HEAD && length > 0;
         stream.writeHeaders(fields, !sendBody);
-        if (sendBody && offset == 0 && length == bytes.length) {
-            stream.writeDataTaking(bytes, true); // bodyBytes() made it for this response
+        if (sendBody && owned && offset == 0 && length == bytes.length) {
+            stream.writeDataTaking(bytes, true); // made for this response
         } else if (sendBody) {
             stream.writeData(bytes, offset, length, true);
         }
@@ -319,8 +332,6 @@ final class Http2Exchange implements ResponseOwner {
 
     private byte[] bodyBytes() {
         return switch (response.bodyKind) {
-            case HttpResponse.BODY_BYTES -> Arrays.copyOfRange(response.bodyBytes, response.bodyOffset,
-                    response.bodyOffset + response.bodyLength);
             case HttpResponse.BODY_STRING -> response.bodyString.getBytes(StandardCharsets.UTF_8);
             case HttpResponse.BODY_SEGMENT -> response.bodySegment.asSlice(response.bodySegmentOffset, response.bodyLength)
                     .toArray(ValueLayout.JAVA_BYTE);

@@ -659,17 +659,7 @@ public final class Http2ServerSession implements FrameListener {
                 return false;
             }
             boolean last = chunk == remaining;
-            if (chunk >= DIRECT_DATA_BYTES) {
-                // A big payload goes from the queued array to the connection's output, not
-                // through the frame writer first: one copy of it fewer. The frame's header and
-                // whatever the writer holds leave before it, so the order on the wire stays.
-                writer.header(chunk, Frames.DATA, last && data.endStream ? Frames.FLAG_END_STREAM : 0, stream.id());
-                out.write(writer.array(), 0, writer.length());
-                writer.clear();
-                out.write(data.bytes, data.sent, chunk);
-            } else {
-                writer.data(stream.id(), data.bytes, data.sent, chunk, last && data.endStream);
-            }
+            writeDataFrame(stream.id(), data.bytes, data.sent, chunk, last && data.endStream);
             data.sent += chunk;
             connectionSendWindow -= chunk;
             stream.sendWindow -= chunk;
@@ -690,6 +680,55 @@ public final class Http2ServerSession implements FrameListener {
                 stream.wasUnwritable = false;
                 listener.onWritable(stream);
             }
+        }
+        return true;
+    }
+
+    private void writeDataFrame(int streamId, byte[] bytes, int offset, int length, boolean endStream) {
+        if (length >= DIRECT_DATA_BYTES) {
+            // A big payload goes from the caller's array to the connection's output, not
+            // through the frame writer first: one copy of it fewer. The frame's header and
+            // whatever the writer holds leave before it, so the order on the wire stays.
+            writer.header(length, Frames.DATA, endStream ? Frames.FLAG_END_STREAM : 0, streamId);
+            out.write(writer.array(), 0, writer.length());
+            writer.clear();
+            out.write(bytes, offset, length);
+        } else {
+            writer.data(streamId, bytes, offset, length, endStream);
+        }
+    }
+
+    /**
+     * Writes body bytes to the connection at once, without queueing a copy of them, when
+     * nothing but the stream's head waits before them and the flow-control windows and the
+     * output take all of them now (the common case: a response that fits the windows). The
+     * head is written first. Returns false, having written nothing, when they must be queued.
+     */
+    boolean writeDataNow(Http2Stream stream, byte[] src, int offset, int length, boolean endStream) {
+        if (state == State.CLOSED || !out.isWritable() || length > Math.min(connectionSendWindow, stream.sendWindow)) {
+            return false;
+        }
+        int waiting = stream.queue.size();
+        if (waiting > 1 || (waiting == 1 && !(stream.queue.peek() instanceof Http2Stream.QueuedHeaders))) {
+            return false;
+        }
+        if (waiting == 1) {
+            writeStream(stream); // only the head: it leaves first, the stream's order on the wire stays
+        }
+        int maxFrame = peerSettings.maxFrameSize();
+        int sent = 0;
+        do {
+            int chunk = Math.min(length - sent, maxFrame);
+            writeDataFrame(stream.id(), src, offset + sent, chunk, endStream && sent + chunk == length);
+            sent += chunk;
+        } while (sent < length);
+        connectionSendWindow -= length;
+        stream.sendWindow -= length;
+        if (endStream) {
+            endOfResponse(stream);
+        }
+        if (writer.length() >= 64 * 1024) {
+            flush();
         }
         return true;
     }

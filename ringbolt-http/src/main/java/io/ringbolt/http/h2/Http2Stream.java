@@ -85,9 +85,16 @@ public final class Http2Stream {
         session.schedule(this);
     }
 
-    /** Queues body bytes (copied). */
+    /**
+     * Writes body bytes: at once when the windows take them all and only the head waits before
+     * them (no copy is kept), otherwise queued as a copy. {@code src} may be reused on return.
+     */
     public void writeData(byte[] src, int offset, int length, boolean endStream) {
         if (endQueued || state == State.CLOSED) {
+            return;
+        }
+        if (session.writeDataNow(this, src, offset, length, endStream)) {
+            endQueued = endStream;
             return;
         }
         byte[] copy = new byte[length];
@@ -104,6 +111,10 @@ public final class Http2Stream {
      */
     public void writeDataTaking(byte[] bytes, boolean endStream) {
         if (endQueued || state == State.CLOSED) {
+            return;
+        }
+        if (session.writeDataNow(this, bytes, 0, bytes.length, endStream)) {
+            endQueued = endStream;
             return;
         }
         queue.add(new QueuedData(bytes, endStream));

@@ -109,6 +109,40 @@ class Http2ServerSessionTest {
         assertThat(peer.responseBodies.get(5).toByteArray()).isEqualTo(small5);
     }
 
+    /**
+     * A body the windows take whole is written at once from the caller's array, one that must
+     * wait is queued as a copy: either way the caller may reuse the array when writeData returns.
+     */
+    @Test
+    void theCallersArrayMayBeReusedWhetherTheBodyLeftAtOnceOrWaitsForTheWindow() {
+        H2Peer peer = started();
+        peer.autoRespond = false;
+        peer.get(1, "/a").send();
+        peer.get(3, "/b").send();
+        byte[] first = pattern(40_000, 3); // fits the 65,535-byte windows: written at once
+        byte[] second = pattern(40_000, 5); // 25,535 bytes of connection window left: it waits
+        byte[] buffer = new byte[40_000];
+        for (int id : new int[] {1, 3}) {
+            byte[] body = id == 1 ? first : second;
+            System.arraycopy(body, 0, buffer, 0, body.length);
+            Http2Stream stream = peer.streams.get(id);
+            stream.writeHeaders(new Http2Fields().add(":status", "200").add("content-length", "40000"), false);
+            stream.writeData(buffer, 0, buffer.length, true);
+            java.util.Arrays.fill(buffer, (byte) 0x55); // the caller reuses its array
+        }
+        peer.session.onOutputWritable();
+        assertThat(peer.serverFrames()).containsExactly(
+                "HEADERS 1 :status=200 content-length=40000", "DATA 1 16384 bytes", "DATA 1 16384 bytes", "DATA 1 7232 bytes END_STREAM",
+                "HEADERS 3 :status=200 content-length=40000", "DATA 3 16384 bytes", "DATA 3 9151 bytes");
+        peer.frames.windowUpdate(0, 100_000);
+        peer.frames.windowUpdate(3, 100_000);
+        peer.send();
+        assertThat(peer.serverFrames()).containsExactly("DATA 3 14465 bytes END_STREAM");
+        assertThat(peer.responseBodies.get(1).toByteArray()).isEqualTo(first);
+        assertThat(peer.responseBodies.get(3).toByteArray()).isEqualTo(second);
+        assertThat(peer.session.activeStreamCount()).isZero();
+    }
+
     private static byte[] pattern(int length, int step) {
         byte[] b = new byte[length];
         for (int i = 0; i < length; i++) {
