@@ -22,6 +22,14 @@ import java.nio.charset.StandardCharsets;
  * Not thread-safe.
  */
 public final class HpackEncoder {
+    /** Longest string kept in {@link #STRING_CACHE}. */
+    private static final int MAX_CACHED_STRING_CHARS = 96;
+    /** Coded string literals (length prefix and octets) by value, direct-mapped by hash. */
+    private static final EncodedString[] STRING_CACHE = new EncodedString[1024];
+
+    private record EncodedString(String value, byte[] encoded) {
+    }
+
     private final int capBytes;
     private final DynamicTable table;
     /** Smallest size the peer allowed since the last block, or -1 when unchanged. */
@@ -155,8 +163,32 @@ public final class HpackEncoder {
         writeString(out, value);
     }
 
-    /** RFC 7541 §5.2: Huffman unless it is longer (ties go to Huffman, as in the RFC's examples). */
+    /**
+     * Writes a string literal, from {@link #STRING_CACHE} when it was written before. Literals
+     * repeat on every response (a static file's etag, last-modified and content-length are
+     * never indexed, by choice 3 above) and their coding depends on nothing but the string.
+     */
     private static void writeString(HpackBuffer out, String s) {
+        if (s.length() > MAX_CACHED_STRING_CHARS) {
+            encodeString(out, s);
+            return;
+        }
+        int slot = s.hashCode() & (STRING_CACHE.length - 1);
+        EncodedString cached = STRING_CACHE[slot];
+        if (cached != null && cached.value.equals(s)) {
+            int at = out.reserve(cached.encoded.length);
+            System.arraycopy(cached.encoded, 0, out.array(), at, cached.encoded.length);
+            return;
+        }
+        int start = out.length();
+        encodeString(out, s);
+        // Racy on purpose: shared by every connection's encoder, a lost or overwritten entry
+        // is only a miss, and the record's final fields publish its bytes safely.
+        STRING_CACHE[slot] = new EncodedString(s, java.util.Arrays.copyOfRange(out.array(), start, out.length()));
+    }
+
+    /** RFC 7541 §5.2: Huffman unless it is longer (ties go to Huffman, as in the RFC's examples). */
+    private static void encodeString(HpackBuffer out, String s) {
         int huffmanLength = Huffman.encodedLength(s);
         if (huffmanLength <= s.length() && !s.isEmpty()) {
             writeInteger(out, 0x80, 7, huffmanLength);
