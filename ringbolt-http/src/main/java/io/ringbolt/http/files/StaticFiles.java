@@ -203,7 +203,9 @@ public final class StaticFiles implements HttpHandler {
         String raw = request.rawPathParam(paramName);
         boolean directory = raw != null && (raw.isEmpty() || raw.endsWith("/"));
         String relative = raw == null ? null : directory ? indexBelow(raw) : SafePaths.relative(raw);
-        Path file = relative == null ? null : SafePaths.resolve(realRoot, relative);
+        FileEntry known = relative == null ? null : cache.get(relative);
+        // A cached entry's path is this relative path resolved before: no need to do it again.
+        Path file = relative == null ? null : known != null && known.path() != null ? known.path() : SafePaths.resolve(realRoot, relative);
         BasicFileAttributes attrs = file == null ? null : stat(file);
         if (attrs != null && attrs.isDirectory() && !directory && indexFile != null) {
             String query = request.rawQuery();
@@ -226,7 +228,7 @@ public final class StaticFiles implements HttpHandler {
         boolean gzipOk = first == AcceptEncoding.GZIP
                 || (first == AcceptEncoding.BR && AcceptEncoding.choose(request.head(), false, true) == AcceptEncoding.GZIP);
         boolean brOk = first == AcceptEncoding.BR;
-        FileEntry entry = cache.get(relative);
+        FileEntry entry = known;
         if (entry != null && entry.content() != null && entry.matches(attrs)
                 && serveCached(response, relative, entry, brOk, gzipOk, conditions)) {
             return;
