@@ -25,7 +25,8 @@
 #           their JIT is quiet (not part of the default run: `./ringbolt bench h2`)
 #   connect outbound connects/s and client CPU per connect: Ringbolt's Engine.connect on
 #           io_uring/nio against Netty 4.2's Bootstrap on io_uring/epoll/nio, 1 and 64 connects
-#           in flight, against one fixed server (not part of the default run:
+#           in flight, against one fixed server (a C epoll echo server; CONNECT_SERVER=netty-epoll
+#           for Netty's) (not part of the default run:
 #           `./ringbolt bench connect`)
 #   udp     UDP echo datagrams/s and server CPU per datagram, 64-byte datagrams, 1 and 64
 #           client sockets (C client): ringbolt udp-echo io_uring/nio against Netty 4.2's
@@ -241,7 +242,7 @@ fi
 
 step "compile native load tools"
 mkdir -p "$NATIVE"
-for tool in echo_load http_ceiling idle_conns udp_load; do
+for tool in echo_load echo_ceiling http_ceiling idle_conns udp_load; do
   src="$BENCH_DIR/src/main/c/$tool.c"
   [ -f "$src" ] || continue
   if [ ! -x "$NATIVE/$tool" ] || [ "$src" -nt "$NATIVE/$tool" ]; then

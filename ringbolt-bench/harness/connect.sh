@@ -1,9 +1,11 @@
 # Profile "connect": outbound TCP connects per second and client CPU per connect, Ringbolt's
 # Engine.connect (one reactor) against Netty 4.2's Bootstrap (one event loop), each on its own
 # transports. The client (ConnectRateClient) is the contender and runs pinned to the client
-# CPU; the server is fixed for all of them (Netty's epoll echo server, pinned to the server CPU,
-# started once). Every connection sends one byte and is reset (SO_LINGER 0) when the echo arrives, so no
-# TIME_WAIT builds up and only set-up and tear-down are measured. Rounds interleave the
+# CPU; the server is fixed for all of them and pinned to the server CPU, started once:
+# CONNECT_SERVER, by default c-epoll (echo_ceiling.c, the cheapest echo server per connection, so
+# that with 64 connects in flight the client rather than the server is the limit; netty-epoll
+# is the other choice). Every connection sends one byte and is reset (SO_LINGER 0) when the echo
+# arrives, so no TIME_WAIT builds up and only set-up, one round trip and tear-down are measured. Rounds interleave the
 # clients; each run has an unrecorded JIT warm-up before its window. Not part of the default
 # run: `./ringbolt bench connect`.
 
@@ -14,8 +16,9 @@ run_connect_profile() {
   [ ${#clients[@]} -gt 0 ] || clients=("${CONNECT_CLIENTS_ALL[@]}")
   log "connect: clients=${clients[*]} concurrency=${CONNECT_CONCURRENCY[*]} rounds=$CONNECT_ROUNDS warmup=${CONNECT_WARMUP_S}s+window=${CONNECT_DURATION_S}s"
   ROUND=1
-  step "connect: start the server (netty-epoll echo) on :$port"
-  start_server echo netty-epoll "$port" || die "connect: the server did not start: $SERVER_FAIL"
+  local server="${CONNECT_SERVER:-c-epoll}"
+  step "connect: start the server ($server echo) on :$port"
+  start_server echo "$server" "$port" || die "connect: the server did not start: $SERVER_FAIL"
   server_pid=$SERVER_PID
   declare -A unavailable=()
   for ((round = 1; round <= CONNECT_ROUNDS; round++)); do

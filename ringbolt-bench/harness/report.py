@@ -205,7 +205,8 @@ CONNECT_INTRO = (
     "to 127.0.0.1 with 1 or 64 connects in flight; each connection sends one byte and is reset "
     "(SO_LINGER 0) when the echo arrives, so a connect counts only once the server accepted it "
     "(resetting at once let a fast client overflow the server's listen queue and wait out 1 s SYN "
-    "retransmits); the server is the same for all (Netty's epoll echo server pinned to CPU 0). "
+    "retransmits); the server is the same for all, pinned to CPU 0: a one-thread C epoll echo server "
+    "(echo_ceiling.c), the cheapest per connection, so that the client rather than the server is the limit. "
     "Median over rounds, min–max in brackets. *Client CPU µs/connect* is the client JVM's CPU "
     "time over the window divided by the connects in it (lower is better); *vs Ringbolt* divides "
     "by Ringbolt's median; *Noise* as for echo.")

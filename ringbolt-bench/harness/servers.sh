@@ -67,7 +67,9 @@ server_cmd() {
       nginx_config "$port" "${#tls[@]}" "$((h2c + h2tls))"
       SERVER_CMD=("${pin[@]}" nginx -p "$SCRATCH/nginx-$port" -c "$SCRATCH/nginx-$port/nginx.conf") ;;
     c-epoll)
-      SERVER_CMD=("${pin[@]}" "$NATIVE/http_ceiling" --port "$port") ;;
+      local ceiling=http_ceiling
+      [ "$kind" = echo ] && ceiling=echo_ceiling
+      SERVER_CMD=("${pin[@]}" "$NATIVE/$ceiling" --port "$port") ;;
     *) die "unknown server '$name'" ;;
   esac
 }
