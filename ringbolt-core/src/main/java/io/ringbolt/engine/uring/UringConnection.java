@@ -312,6 +312,14 @@ final class UringConnection extends AbstractConnection implements CompletionTarg
             if (!isClosed()) {
                 onSendCompleted(res);
             }
+        } else if (res == -Errno.EAGAIN) {
+            // Nothing was sent. The kernel polls a request for room only once: when the retry
+            // after that wake-up finds the buffer full again, it issues the send blocking, which
+            // a non-blocking socket answers with EAGAIN. A new send waits for room afresh; the
+            // write timer still counts from the last byte that left.
+            if (!isClosed()) {
+                onSendCompleted(0);
+            }
         } else if (res != -Errno.ECANCELED && !isClosed()) {
             boolean reset = res == -Errno.EPIPE || res == -Errno.ECONNRESET;
             if (!reset && res != -Errno.ETIMEDOUT && res != -Errno.ENOBUFS && res != -Errno.EHOSTUNREACH) {

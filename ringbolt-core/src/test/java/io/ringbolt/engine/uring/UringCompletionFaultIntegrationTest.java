@@ -198,6 +198,32 @@ class UringCompletionFaultIntegrationTest {
         assertNothingLeaked();
     }
 
+    /**
+     * A send can complete with -EAGAIN under memory pressure (polled once, then issued blocking
+     * on a non-blocking socket): nothing was sent, so the bytes go again and the connection lives.
+     * Seen once in CI as a proxy connection reset mid-transfer.
+     */
+    @Test
+    void sendEagainSendsTheBytesAgainAndKeepsTheConnection() throws Exception {
+        inject(once(UserData.OP_SEND, res -> -Errno.EAGAIN));
+        Collector handler = new Collector();
+        Connection c = client.connect(target(), handler, WAIT).get(10, TimeUnit.SECONDS);
+        byte[] payload = new byte[64];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i + 1);
+        }
+        c.write(payload);
+        // The kernel did send the bytes the first time (the fault only rewrote the result), so
+        // the echo holds them twice: once from that send, once from the engine's second one.
+        byte[] echoed = handler.awaitBytes(128, WAIT);
+        assertThat(java.util.Arrays.copyOfRange(echoed, 0, 64)).isEqualTo(payload);
+        assertThat(java.util.Arrays.copyOfRange(echoed, 64, 128)).isEqualTo(payload);
+        assertThat(c.isOpen()).isTrue();
+        c.close();
+        assertThat(handler.awaitClose(WAIT)).isEqualTo(CloseReason.LOCAL);
+        assertNothingLeaked();
+    }
+
     @Test
     void sendEnobufsClosesWithErrorAndLeaksNothing() throws Exception {
         inject(once(UserData.OP_SEND, res -> -Errno.ENOBUFS));
