@@ -139,13 +139,11 @@ class WriteTimeoutIntegrationTest {
         Recorder rec = Recorder.echo();
         try (Engine engine = TestEngines.loopback(backend, rec).writeTimeout(Duration.ofSeconds(30)).start();
              Socket s = Clients.connect(TestEngines.address(engine))) {
-            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
-            int reactorTimers = Await.onReactor(reactor, reactor::queuedTimerCount); // the pool-trim tick
-            for (int i = 0; i < 200; i++) {
-                Clients.assertEcho(s, Payloads.random(1024, i));
-            }
-            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor")
-                    .isEqualTo(reactorTimers);
+            assertNoTimerArmedBy(engine, () -> {
+                for (int i = 0; i < 200; i++) {
+                    Clients.assertEcho(s, Payloads.random(1024, i));
+                }
+            });
         }
     }
 
@@ -163,27 +161,38 @@ class WriteTimeoutIntegrationTest {
              Socket s = Clients.connect(TestEngines.address(engine))) {
             s.setTcpNoDelay(true);
             s.setReceiveBufferSize(4 << 20);
-            var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
-            int reactorTimers = Await.onReactor(reactor, reactor::queuedTimerCount); // the pool-trim tick
             int pieces = 3_000;
             byte[] piece = Payloads.random(64, 7);
-            Thread writer = Thread.ofPlatform().start(() -> {
-                try {
-                    for (int i = 0; i < pieces; i++) {
-                        s.getOutputStream().write(piece);
+            assertNoTimerArmedBy(engine, () -> {
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < pieces; i++) {
+                            s.getOutputStream().write(piece);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                });
+                byte[] got = Clients.readExactly(s.getInputStream(), pieces * piece.length);
+                writer.join();
+                for (int i = 0; i < pieces; i++) {
+                    assertThat(Arrays.copyOfRange(got, i * piece.length, (i + 1) * piece.length)).isEqualTo(piece);
                 }
             });
-            byte[] got = Clients.readExactly(s.getInputStream(), pieces * piece.length);
-            writer.join();
-            for (int i = 0; i < pieces; i++) {
-                assertThat(Arrays.copyOfRange(got, i * piece.length, (i + 1) * piece.length)).isEqualTo(piece);
-            }
-            assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor")
-                    .isEqualTo(reactorTimers);
         }
+    }
+
+    /** Traffic for {@link #assertNoTimerArmedBy}. */
+    private interface Traffic {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code traffic} and asserts the first reactor holds as many timers after it as before (the pool-trim tick). */
+    private static void assertNoTimerArmedBy(Engine engine, Traffic traffic) throws Exception {
+        var reactor = (io.ringbolt.engine.runtime.AbstractReactor) engine.reactors().getFirst();
+        int before = Await.onReactor(reactor, reactor::queuedTimerCount);
+        traffic.run();
+        assertThat(Await.onReactor(reactor, reactor::queuedTimerCount)).as("timers on the reactor").isEqualTo(before);
     }
 
     /** A client with a small receive window, so the server's output stalls quickly. */

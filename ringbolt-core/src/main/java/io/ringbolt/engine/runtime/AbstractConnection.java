@@ -583,9 +583,7 @@ public abstract class AbstractConnection implements Connection {
      */
     final void armWriteTimerIfPending() {
         sendWatched = false;
-        if (state == CLOSED || !(sendInFlight() || (!out.isEmpty() && !flushScheduled))) {
-            // Nothing waits on the peer: output staged after the last send completed goes out
-            // with the flush already scheduled, which watches it again.
+        if (!waitsOnPeer()) {
             return;
         }
         long deadlineNs = sendProgressNs + reactor.writeTimeoutNs;
@@ -608,6 +606,15 @@ public abstract class AbstractConnection implements Connection {
         } else {
             reactor.timers().reschedule(writeTimer, deadlineNs);
         }
+    }
+
+    /**
+     * Output whose progress depends on the peer: a send in flight, or staged output no flush is
+     * scheduled for. Output staged after the last send completed goes out with the flush already
+     * scheduled, which watches it again.
+     */
+    private boolean waitsOnPeer() {
+        return state != CLOSED && (sendInFlight() || (!out.isEmpty() && !flushScheduled));
     }
 
     private boolean outputPending() {

@@ -246,11 +246,8 @@ public abstract class AbstractReactor implements Reactor {
                 }
                 long timeoutNs = pollTimeoutNs();
                 polling = true;
-                try {
-                    poll(timeoutNs);
-                } finally {
-                    polling = false;
-                }
+                poll(timeoutNs); // a throw ends the loop, so no finally is needed for the flag
+                polling = false;
                 SLEEPING.setOpaque(this, false);
                 checkSendWatch();
                 takeDeferredSendWatch();
