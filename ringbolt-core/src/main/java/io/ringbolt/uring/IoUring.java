@@ -495,6 +495,10 @@ public final class IoUring {
     public static final int TCP_NODELAY = 1;
     /** IPv6 option level. */
     public static final int IPPROTO_IPV6 = 41;
+    /** UDP option and control-message level (IPPROTO_UDP). */
+    public static final int SOL_UDP = 17;
+    /** UDP generic segmentation offload: the segment size, as a uint16 control message (4.18). */
+    public static final int UDP_SEGMENT = 103;
     /** IPv6 socket accepts only IPv6. */
     public static final int IPV6_V6ONLY = 26;
     /** shutdown: no more receives. */

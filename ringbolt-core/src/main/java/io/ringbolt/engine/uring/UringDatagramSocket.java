@@ -36,11 +36,31 @@ import java.nio.ByteOrder;
  * had to wait for room), prepared in one batch before the loop's {@code io_uring_enter}. Memory
  * of an entry is reused only after its CQE.
  *
+ * <p><b>Segmentation offload</b> (UDP GSO, {@code UDP_SEGMENT}): consecutive queued datagrams to
+ * the same destination with the same length (the last may be shorter), up to
+ * {@value #MAX_SEGMENTS} of at most {@link #maxSegmentBytes} bytes each, leave in one SENDMSG
+ * whose iovecs point at the entries' payloads and whose control message gives the segment
+ * size; the kernel cuts them back into the same datagrams, so receivers see no difference.
+ * A route that refuses it (EIO: no checksum offload or IPsec; EINVAL: a smaller MTU) turns it
+ * off for the socket, and that batch's datagrams are sent again one by one.
+ *
  * <p><b>Close</b>: cancel everything on the fd hard-linked to a close; memory, buffer ring and
  * slots go once the last CQE is in. Reactor thread only.
  */
 final class UringDatagramSocket extends AbstractDatagramSocket implements CompletionTarget {
     static final int MAX_SENDS_IN_FLIGHT = 64;
+    /** Datagrams one segmented send carries at most (the kernel's UDP_MAX_SEGMENTS before 6.9). */
+    static final int MAX_SEGMENTS = 64;
+    /** Payload bytes of one segmented send at most (the IPv4 UDP maximum). */
+    private static final int MAX_SEGMENTED_BYTES = 65507;
+    // Per send slot: the msghdr, control message and iovec array of a segmented send.
+    private static final int B_MSGHDR = 0;
+    private static final int B_CMSG = 56;
+    private static final int B_IOV = 80;
+    private static final int B_STRIDE = B_IOV + MAX_SEGMENTS * RecvmsgOutLayout.IOVEC_SIZE;
+    /** CMSG_LEN(sizeof(uint16_t)) and CMSG_SPACE of it: the UDP_SEGMENT control message. */
+    private static final long CMSG_LEN_U16 = 18;
+    private static final long CMSG_SPACE_U16 = 24;
     /** msg_namelen asked of the kernel: room for a sockaddr_in6. */
     private static final int NAME_BYTES = LinuxSocket.SOCKADDR_IN6_SIZE;
     private static final int PAYLOAD_OFFSET = RecvmsgOutLayout.SIZE + NAME_BYTES;
@@ -74,6 +94,18 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
     private final long arenaAddress;
     private final long arenaBytes;
     private final SourceAddressCache sources = new SourceAddressCache();
+    private final NativeRegion batchRegion;
+    private final MemorySegment batches;
+    private final long batchesAddress;
+    /** Largest datagram coalesced: one that fits a 1500-byte MTU path whole. */
+    private final int maxSegmentBytes;
+    /** Coalesce sends with UDP_SEGMENT; off once a route refused a segmented send. */
+    private boolean segmenting = true;
+    /** Entries of a refused segmented send, to go out again one by one (allocated on first need). */
+    private long[] resend;
+    private int resendCount;
+    private long segmentedSends;
+    private long segmentedDatagrams;
     private final SendSlot[] sendSlots = new SendSlot[MAX_SENDS_IN_FLIGHT];
     private final int[] freeSendSlots = new int[MAX_SENDS_IN_FLIGHT];
     private int freeSendSlotCount;
@@ -99,7 +131,7 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         domain = local.getAddress() instanceof Inet6Address ? IoUring.AF_INET6 : IoUring.AF_INET;
         fd = openSocket(spec, domain);
         int group = -1;
-        NativeRegion ringMem = null, bufMem = null, msgMem = null, arenaMem = null;
+        NativeRegion ringMem = null, bufMem = null, msgMem = null, arenaMem = null, batchMem = null;
         BufferRing br = null;
         try {
             setLocalAddress(LinuxSocket.getsockname(fd));
@@ -116,11 +148,12 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
                     + (long) E_PAYLOAD * Math.min(options.sendQueueDatagrams(), 1024));
             arenaMem = NativeRegion.allocate(arenaSize, 4096);
             arenaBytes = arenaSize;
+            batchMem = NativeRegion.allocate((long) MAX_SENDS_IN_FLIGHT * B_STRIDE, 4096);
         } catch (RuntimeException e) {
             if (br != null) {
                 br.close();
             }
-            for (NativeRegion r : new NativeRegion[]{ringMem, bufMem, msgMem, arenaMem}) {
+            for (NativeRegion r : new NativeRegion[]{ringMem, bufMem, msgMem, arenaMem, batchMem}) {
                 if (r != null) {
                     r.close();
                 }
@@ -140,6 +173,10 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         arenaRegion = arenaMem;
         arena = arenaMem.segment();
         arenaAddress = arena.address();
+        batchRegion = batchMem;
+        batches = batchMem.segment();
+        batchesAddress = batches.address();
+        maxSegmentBytes = domain == IoUring.AF_INET6 ? 1500 - 40 - 8 : 1500 - 20 - 8;
         slot = owner.register(this);
         recvUserData = UserData.encode(UserData.OP_DGRAM_RECV, owner.generation(slot), slot);
         for (int i = 0; i < MAX_SENDS_IN_FLIGHT; i++) {
@@ -385,46 +422,181 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         return at;
     }
 
-    /** Prepares SENDMSGs for queued entries while send slots are free. Reactor thread, before the enter. */
+    /**
+     * Prepares SENDMSGs while send slots are free: first the datagrams of a refused segmented
+     * send, again one by one, then queued entries, coalesced where they can be. Reactor thread,
+     * before the enter.
+     */
     void flush() {
         flushQueued = false;
         SubmissionQueue sq = owner.sq();
-        while (unsubmitted > 0 && freeSendSlotCount > 0 && state() == State.OPEN) {
+        while (freeSendSlotCount > 0 && state() == State.OPEN) {
+            if (resendCount > 0) {
+                submit(sq, resend[--resendCount], 1);
+                continue;
+            }
+            if (unsubmitted == 0) {
+                return;
+            }
             if (arena.get(INT, nextSubmit + E_STATE) == WRAP) {
                 nextSubmit = 0;
                 continue;
             }
-            SendSlot s = sendSlots[freeSendSlots[--freeSendSlotCount]];
-            s.entry = nextSubmit;
-            arena.set(INT, nextSubmit + E_STATE, IN_FLIGHT);
-            sq.prepSendmsg(fd, arenaAddress + nextSubmit + E_MSGHDR, 0, s.userData);
-            inflight++;
-            unsubmitted--;
-            nextSubmit += arena.get(INT, nextSubmit + E_STRIDE);
+            int n = segmenting ? segmentable(nextSubmit) : 1;
+            long last = submit(sq, nextSubmit, n);
+            unsubmitted -= n;
+            nextSubmit = last + arena.get(INT, last + E_STRIDE);
             if (nextSubmit == arenaBytes) {
                 nextSubmit = 0;
             }
         }
     }
 
+    /** How many queued entries from {@code first} can leave in one segmented send (1: none). */
+    private int segmentable(long first) {
+        MemorySegment m = arena;
+        long length = m.get(LONG, first + E_IOVEC + 8);
+        if (unsubmitted < 2 || length == 0 || length > maxSegmentBytes) {
+            return 1;
+        }
+        int n = 1;
+        long total = length;
+        long e = first;
+        while (n < unsubmitted && n < MAX_SEGMENTS) {
+            long next = nextEntry(e);
+            long l = m.get(LONG, next + E_IOVEC + 8);
+            if (l > length || l == 0 || total + l > MAX_SEGMENTED_BYTES || !sameTarget(first, next)) {
+                break;
+            }
+            n++;
+            total += l;
+            e = next;
+            if (l < length) {
+                break; // only the last segment may be shorter
+            }
+        }
+        return n;
+    }
+
+    /** The entry after {@code e}, which must exist (queued or in flight), past a wrap marker. */
+    private long nextEntry(long e) {
+        long next = e + arena.get(INT, e + E_STRIDE);
+        if (next == arenaBytes || arena.get(INT, next + E_STATE) == WRAP) {
+            return 0;
+        }
+        return next;
+    }
+
+    private boolean sameTarget(long a, long b) {
+        MemorySegment m = arena;
+        if (m.get(INT, a + E_MSGHDR + RecvmsgOutLayout.MSGHDR_NAMELEN_OFFSET)
+                != m.get(INT, b + E_MSGHDR + RecvmsgOutLayout.MSGHDR_NAMELEN_OFFSET)) {
+            return false;
+        }
+        for (long off = E_NAME; off < E_PAYLOAD; off += 8) { // the whole (zero-padded) sockaddr area
+            if (m.get(LONG, a + off) != m.get(LONG, b + off)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Prepares one SENDMSG for {@code n} entries from {@code first} under a free send slot: the
+     * entry's own msghdr for one, a segmented send for more.
+     *
+     * @return the last entry sent
+     */
+    private long submit(SubmissionQueue sq, long first, int n) {
+        SendSlot s = sendSlots[freeSendSlots[--freeSendSlotCount]];
+        s.entry = first;
+        s.count = n;
+        inflight++;
+        MemorySegment m = arena;
+        if (n == 1) {
+            m.set(INT, first + E_STATE, IN_FLIGHT);
+            sq.prepSendmsg(fd, arenaAddress + first + E_MSGHDR, 0, s.userData);
+            return first;
+        }
+        MemorySegment b = batches;
+        long at = (long) s.index * B_STRIDE;
+        long e = first;
+        long segment = m.get(LONG, first + E_IOVEC + 8);
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                e = nextEntry(e);
+            }
+            m.set(INT, e + E_STATE, IN_FLIGHT);
+            long iov = at + B_IOV + (long) i * RecvmsgOutLayout.IOVEC_SIZE;
+            b.set(LONG, iov, arenaAddress + e + E_PAYLOAD);
+            b.set(LONG, iov + 8, m.get(LONG, e + E_IOVEC + 8));
+        }
+        int nameLength = m.get(INT, first + E_MSGHDR + RecvmsgOutLayout.MSGHDR_NAMELEN_OFFSET);
+        long hdr = at + B_MSGHDR;
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_NAME_OFFSET, nameLength == 0 ? 0L : arenaAddress + first + E_NAME);
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_NAMELEN_OFFSET, nameLength); // with the padding after it
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_IOV_OFFSET, batchesAddress + at + B_IOV);
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_IOVLEN_OFFSET, n);
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_CONTROL_OFFSET, batchesAddress + at + B_CMSG);
+        b.set(LONG, hdr + RecvmsgOutLayout.MSGHDR_CONTROLLEN_OFFSET, CMSG_SPACE_U16);
+        b.set(LONG, hdr + 48, 0L); // msg_flags and padding
+        b.set(LONG, at + B_CMSG, CMSG_LEN_U16);
+        b.set(INT, at + B_CMSG + 8, IoUring.SOL_UDP);
+        b.set(INT, at + B_CMSG + 12, IoUring.UDP_SEGMENT);
+        b.set(LONG, at + B_CMSG + 16, segment); // the u16 gso_size, little-endian, and zero padding
+        sq.prepSendmsg(fd, batchesAddress + hdr, 0, s.userData);
+        segmentedSends++;
+        segmentedDatagrams += n;
+        return e;
+    }
+
     private void onSendCqe(SendSlot s, int res) {
         inflight--;
         long e = s.entry;
+        int n = s.count;
         freeSendSlots[freeSendSlotCount++] = s.index;
+        if (n > 1 && (res == -Errno.EIO || res == -Errno.EINVAL) && state() == State.OPEN) {
+            // The route refuses segmentation (no checksum offload, IPsec, an MTU below the
+            // segment): nothing was sent; the same datagrams go out again one by one, and this
+            // socket stops coalescing.
+            segmenting = false;
+            if (resend == null) {
+                resend = new long[MAX_SENDS_IN_FLIGHT * MAX_SEGMENTS];
+            }
+            long r = e;
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    r = nextEntry(r);
+                }
+                resend[resendCount++] = r;
+            }
+            scheduleFlush();
+            return;
+        }
         if (res < 0 && res != -Errno.ECANCELED) {
             InetSocketAddress to = arena.get(INT, e + E_MSGHDR + RecvmsgOutLayout.MSGHDR_NAMELEN_OFFSET) == 0 ? remoteAddress()
                     : LinuxSocket.decodeSockaddr(arena.asSlice(e + E_NAME, LinuxSocket.SOCKADDR_IN6_SIZE));
-            deliverError(new IOException("udp send of " + arena.get(LONG, e + E_IOVEC + 8) + " bytes to " + to
-                    + " failed: " + Errno.name(res)));
+            String what = n == 1 ? arena.get(LONG, e + E_IOVEC + 8) + " bytes"
+                    : n + " datagrams of " + arena.get(LONG, e + E_IOVEC + 8) + " bytes (one segmented send)";
+            deliverError(new IOException("udp send of " + what + " to " + to + " failed: " + Errno.name(res)));
         }
-        arena.set(INT, e + E_STATE, DONE);
-        liveEntries--;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                e = nextEntry(e);
+            }
+            arena.set(INT, e + E_STATE, DONE);
+        }
+        liveEntries -= n;
         advanceHead();
-        if (unsubmitted > 0 && !flushQueued && state() == State.OPEN) {
+        scheduleFlush();
+        maybeRelease();
+    }
+
+    private void scheduleFlush() {
+        if ((unsubmitted > 0 || resendCount > 0) && !flushQueued && state() == State.OPEN) {
             flushQueued = true;
             owner.queueDatagramFlush(this);
         }
-        maybeRelease();
     }
 
     private void advanceHead() {
@@ -452,8 +624,9 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
     @Override
     protected void startClose() {
         // Entries not yet handed to the kernel are dropped; the ones in flight finish or are cancelled.
-        liveEntries -= unsubmitted;
+        liveEntries -= unsubmitted + resendCount;
         unsubmitted = 0;
+        resendCount = 0;
         SubmissionQueue sq = owner.sq();
         sq.prepCancelFd(fd, IoUring.IORING_ASYNC_CANCEL_ALL, UserData.encode(UserData.OP_CANCEL, owner.generation(slot), slot));
         sq.setLastSqeFlags(IoUring.IOSQE_IO_HARDLINK);
@@ -471,6 +644,7 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         bufferRegion.close();
         msghdrRegion.close();
         arenaRegion.close();
+        batchRegion.close();
         for (SendSlot s : sendSlots) {
             owner.release(s.slot, s);
         }
@@ -493,6 +667,16 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         return inflight;
     }
 
+    /** Segmented sends (UDP GSO) prepared so far, and the datagrams they carried. Reactor thread. */
+    long[] segmentation() {
+        return new long[] {segmentedSends, segmentedDatagrams};
+    }
+
+    /** Whether sends are still coalesced (no route has refused a segmented send). Reactor thread. */
+    boolean segmenting() {
+        return segmenting;
+    }
+
     /** The user_data of this socket's receive (tests forge stale or odd completions with it). */
     long recvUserData() {
         return recvUserData;
@@ -508,7 +692,10 @@ final class UringDatagramSocket extends AbstractDatagramSocket implements Comple
         final int index;
         int slot;
         long userData;
+        /** The first arena entry this send carries. */
         long entry;
+        /** How many entries it carries (more than one: a segmented send). */
+        int count;
 
         SendSlot(int index) {
             this.index = index;

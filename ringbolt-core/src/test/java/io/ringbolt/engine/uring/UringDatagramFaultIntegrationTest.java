@@ -222,4 +222,120 @@ class UringDatagramFaultIntegrationTest {
         assertThat(roundTrip(bystander, payload)).isEqualTo(payload);
         closeAndAssertNothingLeaked(bystander, echo);
     }
+
+    /** Sends {@code lengths.length} datagrams to {@code to} in one reactor task (one flush): datagram i is {@code lengths[i]} bytes of seed i. */
+    private void burst(DatagramSocket socket, InetSocketAddress to, int seedBase, int... lengths) throws Exception {
+        Await.onReactor(reactor, () -> {
+            for (int i = 0; i < lengths.length; i++) {
+                assertThat(socket.send(to, Payloads.random(lengths[i], seedBase + i))).isTrue();
+            }
+            return null;
+        });
+    }
+
+    /** Receives {@code count} datagrams on {@code on}. */
+    private static java.util.List<byte[]> receive(java.net.DatagramSocket on, int count) throws IOException {
+        java.util.List<byte[]> got = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            DatagramPacket in = new DatagramPacket(new byte[65536], 65536);
+            on.receive(in);
+            got.add(Arrays.copyOf(in.getData(), in.getLength()));
+        }
+        return got;
+    }
+
+    private static int[] lengths(int count, int length, int last) {
+        int[] l = new int[count];
+        Arrays.fill(l, length);
+        l[count - 1] = last;
+        return l;
+    }
+
+    @Test
+    void aBurstToOnePeerLeavesInSegmentedSendsAndArrivesAsTheSameDatagrams() throws Exception {
+        Echo echo = new Echo();
+        DatagramSocket socket = open(DatagramOptions.defaults(), echo);
+        UringDatagramSocket u = (UringDatagramSocket) socket;
+        InetSocketAddress a = (InetSocketAddress) client.getLocalSocketAddress();
+        try (java.net.DatagramSocket other = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            other.setSoTimeout(5000);
+            InetSocketAddress b = (InetSocketAddress) other.getLocalSocketAddress();
+            // To a: 70 of 1000 bytes then one of 40 (64 + 7, the last 6 + 1 shorter one);
+            // to b: 3 of 1472 (the largest coalesced), then one of 1473 (too large: alone).
+            int[] toA = lengths(71, 1000, 40);
+            burst(socket, a, 0, toA);
+            burst(socket, b, 1000, 1472, 1472, 1472, 1473);
+            java.util.List<byte[]> gotA = receive(client, toA.length);
+            for (int i = 0; i < toA.length; i++) {
+                assertThat(gotA.get(i)).as("datagram %d to a, in order", i).isEqualTo(Payloads.random(toA[i], i));
+            }
+            java.util.List<byte[]> gotB = receive(other, 4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(gotB.get(i)).as("datagram %d to b", i).isEqualTo(Payloads.random(i < 3 ? 1472 : 1473, 1000 + i));
+            }
+        }
+        // a: 64 + 7 (two segmented sends); b: 3 (one), the 1473-byte one went alone.
+        assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(3L, 74L);
+        assertThat(echo.errors).isEmpty();
+        closeAndAssertNothingLeaked(socket, echo);
+    }
+
+    @Test
+    void datagramsOfOtherLengthsOrTargetsAreNotCoalesced() throws Exception {
+        Echo echo = new Echo();
+        DatagramSocket socket = open(DatagramOptions.defaults(), echo);
+        UringDatagramSocket u = (UringDatagramSocket) socket;
+        InetSocketAddress a = (InetSocketAddress) client.getLocalSocketAddress();
+        // A longer one after a shorter one, empty ones, one datagram alone: no segmented send.
+        burst(socket, a, 0, 100, 200, 0, 0, 300);
+        java.util.List<byte[]> got = receive(client, 5);
+        int[] lengths = {100, 200, 0, 0, 300};
+        for (int i = 0; i < lengths.length; i++) {
+            assertThat(got.get(i)).isEqualTo(Payloads.random(lengths[i], i));
+        }
+        assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(0L, 0L);
+        closeAndAssertNothingLeaked(socket, echo);
+    }
+
+    @Test
+    void aSegmentedSendTheRouteRefusesIsSentAgainOneByOneAndCoalescingStops() throws Exception {
+        Echo echo = new Echo();
+        DatagramSocket socket = open(DatagramOptions.defaults(), echo);
+        UringDatagramSocket u = (UringDatagramSocket) socket;
+        InetSocketAddress a = (InetSocketAddress) client.getLocalSocketAddress();
+        inject(once(UserData.OP_DGRAM_SEND, -Errno.EIO));
+        burst(socket, a, 0, 500, 500, 500, 500, 500);
+        // The kernel did send the segmented send; only its CQE says EIO. The five datagrams go
+        // out again one by one: ten arrive, each of the five twice.
+        java.util.List<byte[]> got = receive(client, 10);
+        for (int i = 0; i < 5; i++) {
+            byte[] expected = Payloads.random(500, i);
+            assertThat(got.stream().filter(g -> Arrays.equals(g, expected)).count()).as("copies of datagram %d", i).isEqualTo(2);
+        }
+        assertThat(Await.onReactor(reactor, u::segmenting)).isFalse();
+        assertThat(echo.errors).as("nothing lost, so nothing to report").isEmpty();
+        burst(socket, a, 10, 500, 500, 500);
+        java.util.List<byte[]> after = receive(client, 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(after.get(i)).isEqualTo(Payloads.random(500, 10 + i));
+        }
+        assertThat(Await.onReactor(reactor, u::segmentation)).as("only the refused one").containsExactly(1L, 5L);
+        closeAndAssertNothingLeaked(socket, echo);
+    }
+
+    @Test
+    void aSegmentedSendThatFailsOtherwiseIsReportedOnceForItsDatagrams() throws Exception {
+        Echo echo = new Echo();
+        DatagramSocket socket = open(DatagramOptions.defaults(), echo);
+        InetSocketAddress a = (InetSocketAddress) client.getLocalSocketAddress();
+        inject(once(UserData.OP_DGRAM_SEND, -Errno.ENOBUFS));
+        burst(socket, a, 0, 64, 64, 64);
+        receive(client, 3); // sent by the kernel; the rewritten CQE says ENOBUFS
+        Await.until("the error", WAIT, () -> !echo.errors.isEmpty());
+        assertThat(echo.errors).hasSize(1);
+        assertThat(echo.errors.peek().getMessage()).contains("3 datagrams of 64 bytes (one segmented send)").contains("ENOBUFS");
+        byte[] payload = Payloads.random(64, 9);
+        assertThat(roundTrip(socket, payload)).isEqualTo(payload);
+        closeAndAssertNothingLeaked(socket, echo);
+    }
 }
