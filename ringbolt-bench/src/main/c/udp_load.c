@@ -3,7 +3,10 @@
  *
  * Opens N connected UDP sockets to HOST:PORT (each its own source port, so a server with one
  * SO_REUSEPORT socket per reactor sees N sources) and keeps exactly one datagram in flight on
- * each: send, wait for the echo, record the round trip, send again. A datagram not echoed
+ * each: send, wait for the echo, record the round trip, send again. With --burst B each socket
+ * sends B datagrams back to back and the next B once all B echoes are in (the shape of a
+ * server that answers a flow with several datagrams at once, where UDP GSO applies); every
+ * echo counts as a round trip. A datagram not echoed
  * within --loss-timeout is counted lost and sent anew, so a lost datagram costs a window a
  * little time but never stalls it. One thread, one epoll instance (the harness pins it to its
  * own CPU). After a warm-up it counts round trips for a fixed window and prints one line:
@@ -16,7 +19,7 @@
  * server); server_cpu_us_per_dgram is the server's CPU over the window per round trip.
  *
  *   udp_load --port P [--host 127.0.0.1] [--sockets N] [--size B] [--warmup S] [--duration S]
- *            [--pid SERVER_PID] [--loss-timeout-ms MS]
+ *            [--pid SERVER_PID] [--loss-timeout-ms MS] [--burst B]
  *   udp_load --probe --port P      one echo within 1 s, exit 0 if it came back
  *
  * Exit status: 0 ok, 1 a socket failed or nothing came back for 5 s, 2 usage.
@@ -45,8 +48,11 @@
 struct sock {
     int fd;
     int64_t sent_ns;
-    uint64_t seq;         /* sequence number of the datagram in flight (its first 8 bytes) */
+    uint64_t seq;         /* sequence number of the burst in flight (its datagrams' first 8 bytes) */
+    int pending;          /* echoes of that burst still to come */
 };
+
+static int burst = 1;
 
 static uint64_t hist[HIST_BUCKETS];
 static uint64_t hist_count;
@@ -124,16 +130,17 @@ static double self_cpu_s(void) {
     return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/* Sends the socket's next datagram: the message with the socket's new sequence number in front. */
+/* Sends the socket's next burst: the message with the socket's new sequence number in front, burst times. */
 static void send_next(struct sock *s, char *msg, int size) {
     s->seq++;
+    s->pending = burst;
     if (size >= 8) memcpy(msg, &s->seq, 8);
-    send(s->fd, msg, (size_t) size, 0);
+    for (int i = 0; i < burst; i++) send(s->fd, msg, (size_t) size, 0);
 }
 
 static void usage(void) {
     fprintf(stderr, "usage: udp_load --port P [--host H] [--sockets N] [--size B] [--warmup S] [--duration S] "
-                    "[--pid SERVER_PID] [--loss-timeout-ms MS] | --probe --port P [--host H]\n");
+                    "[--pid SERVER_PID] [--loss-timeout-ms MS] [--burst B] | --probe --port P [--host H]\n");
     exit(2);
 }
 
@@ -154,9 +161,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--duration")) duration_s = atof(v);
         else if (!strcmp(k, "--pid")) pid = atoi(v);
         else if (!strcmp(k, "--loss-timeout-ms")) loss_ms = atoi(v);
+        else if (!strcmp(k, "--burst")) burst = atoi(v);
         else usage();
     }
-    if (port <= 0 || nsock < 1 || size < 0 || size > MAX_SIZE || duration_s <= 0 || loss_ms < 1) usage();
+    if (port <= 0 || nsock < 1 || size < 0 || size > MAX_SIZE || duration_s <= 0 || loss_ms < 1 || burst < 1 || burst > 1024) usage();
     if (probe) { nsock = 1; warmup_s = 0; duration_s = 1; }
 
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
@@ -216,6 +224,7 @@ int main(int argc, char **argv) {
                 total++;
                 last_progress = t;
                 if (measuring && t < end) { counted++; record(t - s->sent_ns); }
+                if (--s->pending > 0) continue;
                 s->sent_ns = t;
                 send_next(s, msg, size);
             }
@@ -224,7 +233,7 @@ int main(int argc, char **argv) {
             last_loss_scan = t;
             for (int i = 0; i < nsock; i++) {
                 if (t - ss[i].sent_ns > loss_ns) {
-                    if (measuring && t < end) lost++;
+                    if (measuring && t < end) lost += (uint64_t) ss[i].pending;
                     ss[i].sent_ns = t;
                     send_next(&ss[i], msg, size);
                 }
@@ -256,10 +265,10 @@ int main(int argc, char **argv) {
     double srv = (pid > 0 && srv0 >= 0 && srv1 >= 0) ? srv1 - srv0 : -1;
     double other_pct = srv >= 0 && all0 >= 0 && all1 >= 0 ? 100 * ((all1 - all0) - srv - (cli1 - cli0)) / window : -1;
     if (srv >= 0 && other_pct < 0) other_pct = 0;
-    printf("result sockets=%d size=%d window_s=%.3f round_trips=%llu dps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f "
+    printf("result sockets=%d size=%d burst=%d window_s=%.3f round_trips=%llu dps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f "
            "lost=%llu server_cpu_s=%.3f server_cpu_us_per_dgram=%.3f server_cpu_pct=%.1f client_cpu_pct=%.1f "
            "other_cpu_pct=%.1f\n",
-           nsock, size, window, (unsigned long long) counted, counted / window, percentile_us(0.50),
+           nsock, size, burst, window, (unsigned long long) counted, counted / window, percentile_us(0.50),
            percentile_us(0.99), hist_max / 1000.0, (unsigned long long) lost,
            srv, srv >= 0 && counted ? srv * 1e6 / counted : -1, srv >= 0 ? 100 * srv / window : -1,
            100 * (cli1 - cli0) / window, other_pct);
