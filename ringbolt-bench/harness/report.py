@@ -230,7 +230,8 @@ def connect_section(rows):
 
 
 UDP_INTRO = (
-    "UDP echo, 64-byte datagrams, one in flight per client socket (udp_load, C, pinned to CPU 1); "
+    "UDP echo, 64-byte datagrams, one in flight per client socket, or bursts of B sent back to back "
+    "and the next burst once all B echoes are in (udp_load, C, pinned to CPU 1); "
     "each server has one reactor / event loop and one socket pinned to CPU 0 (Ringbolt: "
     "`ringbolt udp-echo --reactors 1 --max-datagram 2048`; Netty 4.2: a `DatagramChannel` "
     "writing each packet back, one flush per read batch). *Datagrams/s* counts echoed round "
@@ -240,17 +241,22 @@ UDP_INTRO = (
 
 
 def udp_section(rows):
-    data, unavailable = group(rows, "udp", "sockets")
+    # "shape" (N sockets, or SxB: S sockets sending bursts of B); runs before it had only "sockets".
+    data, unavailable = group(rows, "udp", "shape" if any(r.get("shape") for r in rows) else "sockets")
     if not data and not unavailable:
         return []
-    md = ["## UDP echo: datagrams (64 bytes, one in flight per client socket)", "", UDP_INTRO, ""]
+    md = ["## UDP echo: datagrams (64 bytes)", "", UDP_INTRO, ""]
     columns = [("Datagrams/s", "dps", 0, True, True),
                ("Server CPU µs/datagram", "server_cpu_us_per_dgram", 2, True, True),
                ("p50 µs", "p50_us", 0, False, False), ("p99 µs", "p99_us", 0, False, False),
                ("Lost", "lost", 0, False, False),
                ("Server CPU %", "server_cpu_pct", 0, False, False), ("Noise %", "other_cpu_pct", 0, False, False)]
-    for socks, by_server in data.items():
-        md += [f"### {socks} client socket{'s' if socks != '1' else ''}", ""]
+    for shape, by_server in data.items():
+        socks, _, burst = shape.partition("x")
+        title = f"{socks} client socket{'s' if socks != '1' else ''}"
+        if burst:
+            title += f", bursts of {burst} back to back (UDP GSO applies)"
+        md += [f"### {title}", ""]
         md += comparison_table(by_server, columns)
     md += unavailable_lines(unavailable)
     return md

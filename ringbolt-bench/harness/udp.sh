@@ -4,10 +4,12 @@
 # 1 and 64 client sockets (udp_load, C, pinned to the client CPU; every server pinned to the
 # server CPU). Servers start once and stay up; rounds interleave them; each server gets a JIT
 # warm-up window before its first measurement. A datagram not echoed within 200 ms is counted
-# lost and resent. Not part of the default run: `./ringbolt bench udp`.
+# lost and resent. Shapes: N client sockets with one datagram in flight each, and SxB: S
+# sockets sending bursts of B back to back (a server answering a flow with several datagrams
+# at once, where UDP GSO applies). Not part of the default run: `./ringbolt bench udp`.
 
 UDP_SERVERS_ALL=(ringbolt-io_uring ringbolt-nio netty-io_uring netty-epoll netty-nio)
-UDP_SOCKETS=(1 64)
+UDP_SOCKETS=(1 64 1x32)
 
 run_udp_profile() {
   local servers=("$@") round name i s line port
@@ -44,7 +46,7 @@ run_udp_profile() {
         step "udp round $round/$UDP_ROUNDS: $name sockets=$s"
         line="$(run_udp_load "$port" "$s" "$UDP_WARMUP_S" "$UDP_DURATION_S")" || die "udp: load against $name at $s sockets failed (see $OUT/harness.log)"
         log "  ${line#result }"
-        echo "profile=udp server=$name round=$round ${line#result }" >>"$RESULTS"
+        echo "profile=udp server=$name round=$round shape=$s ${line#result }" >>"$RESULTS"
         kill -0 "$SERVER_PID" 2>/dev/null || die "udp: $name died during the run"
       done
     done
@@ -56,12 +58,13 @@ run_udp_profile() {
   done
 }
 
-# run_udp_load PORT SOCKETS WARMUP_S DURATION_S: prints udp_load's result line.
+# run_udp_load PORT SHAPE WARMUP_S DURATION_S: prints udp_load's result line (SHAPE: N or SxB).
 run_udp_load() {
-  local port="$1" socks="$2" warm="$3" dur="$4" limit out
+  local port="$1" socks="${2%x*}" burst=1 warm="$3" dur="$4" limit out
+  [[ "$2" == *x* ]] && burst="${2#*x}"
   limit=$(awk -v w="$warm" -v d="$dur" 'BEGIN {printf "%d", w + d + 30}')
   out="$(timeout --kill-after=5 "$limit" taskset -c "$CLIENT_CPU" "$NATIVE/udp_load" --port "$port" \
-        --sockets "$socks" --size "$ECHO_SIZE" --warmup "$warm" --duration "$dur" --pid "$SERVER_PID" \
+        --sockets "$socks" --burst "$burst" --size "$ECHO_SIZE" --warmup "$warm" --duration "$dur" --pid "$SERVER_PID" \
         2>>"$OUT/harness.log")" || return 1
   grep '^result ' <<<"$out"
 }

@@ -223,6 +223,8 @@ int main(int argc, char **argv) {
                 if (seq != s->seq) continue;              /* a late echo of a datagram counted lost */
                 total++;
                 last_progress = t;
+                /* A burst's echoes can come in the same pass as its send: read the clock anew. */
+                if (burst > 1) t = now_ns();
                 if (measuring && t < end) { counted++; record(t - s->sent_ns); }
                 if (--s->pending > 0) continue;
                 s->sent_ns = t;
