@@ -260,9 +260,10 @@ class UringDatagramFaultIntegrationTest {
         try (java.net.DatagramSocket other = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             other.setSoTimeout(5000);
             InetSocketAddress b = (InetSocketAddress) other.getLocalSocketAddress();
-            // To a: 70 of 1000 bytes then one of 40 (64 + 7, the last 6 + 1 shorter one);
-            // to b: 3 of 1472 (the largest coalesced), then one of 1473 (too large: alone).
-            int[] toA = lengths(71, 1000, 40);
+            // To a: 70 of 600 bytes then one of 40 (64 + 7, the last 6 + 1 shorter one; small
+            // enough that all 71 wait in the client's socket buffer); to b: 3 of 1472 (the
+            // largest coalesced), then one of 1473 (too large: alone).
+            int[] toA = lengths(71, 600, 40);
             burst(socket, a, 0, toA);
             burst(socket, b, 1000, 1472, 1472, 1472, 1473);
             java.util.List<byte[]> gotA = receive(client, toA.length);
@@ -336,6 +337,38 @@ class UringDatagramFaultIntegrationTest {
         assertThat(echo.errors.peek().getMessage()).contains("3 datagrams of 64 bytes (one segmented send)").contains("ENOBUFS");
         byte[] payload = Payloads.random(64, 9);
         assertThat(roundTrip(socket, payload)).isEqualTo(payload);
+        closeAndAssertNothingLeaked(socket, echo);
+    }
+
+    @Test
+    void segmentedSendsWorkOverIpv6WithTheirSmallerLargestSegment() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(v6, 0))) {
+            probe.getLocalPort();
+        } catch (IOException e) {
+            assumeTrue(false, "no IPv6 loopback: " + e);
+        }
+        Echo echo = new Echo();
+        DatagramSocket socket = engine.bindDatagram(reactor, new InetSocketAddress(v6, 0), DatagramOptions.defaults(), echo);
+        UringDatagramSocket u = (UringDatagramSocket) socket;
+        try (java.net.DatagramSocket peer = new java.net.DatagramSocket(new InetSocketAddress(v6, 0))) {
+            peer.setSoTimeout(5000);
+            InetSocketAddress to = (InetSocketAddress) peer.getLocalSocketAddress();
+            // 10 of 1452 bytes (IPv6's largest coalesced) and one shorter: one segmented send;
+            // then 3 of 1453 (one too many for IPv6): each alone.
+            int[] first = lengths(11, 1452, 100);
+            burst(socket, to, 0, first);
+            burst(socket, to, 100, 1453, 1453, 1453);
+            java.util.List<byte[]> got = receive(peer, 14);
+            for (int i = 0; i < 11; i++) {
+                assertThat(got.get(i)).as("datagram %d", i).isEqualTo(Payloads.random(first[i], i));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(got.get(11 + i)).isEqualTo(Payloads.random(1453, 100 + i));
+            }
+        }
+        assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(1L, 11L);
+        assertThat(echo.errors).isEmpty();
         closeAndAssertNothingLeaked(socket, echo);
     }
 }
