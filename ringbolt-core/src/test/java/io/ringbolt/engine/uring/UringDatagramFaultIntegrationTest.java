@@ -223,7 +223,7 @@ class UringDatagramFaultIntegrationTest {
         closeAndAssertNothingLeaked(bystander, echo);
     }
 
-    /** Sends {@code lengths.length} datagrams to {@code to} in one reactor task (one flush): datagram i is {@code lengths[i]} bytes of seed i. */
+    /** Sends {@code lengths.length} datagrams to {@code to} in one reactor task (one flush): datagram i is {@code lengths[i]} bytes of seed {@code seedBase + i}. */
     private void burst(DatagramSocket socket, InetSocketAddress to, int seedBase, int... lengths) throws Exception {
         Await.onReactor(reactor, () -> {
             for (int i = 0; i < lengths.length; i++) {
@@ -242,6 +242,14 @@ class UringDatagramFaultIntegrationTest {
             got.add(Arrays.copyOf(in.getData(), in.getLength()));
         }
         return got;
+    }
+
+    /** Receives {@code lengths.length} datagrams on {@code on}: datagram i, in order, is {@code lengths[i]} bytes of seed {@code seedBase + i}. */
+    private static void assertReceivesInOrder(java.net.DatagramSocket on, int seedBase, int... lengths) throws IOException {
+        java.util.List<byte[]> got = receive(on, lengths.length);
+        for (int i = 0; i < lengths.length; i++) {
+            assertThat(got.get(i)).as("datagram %d, in order", i).isEqualTo(Payloads.random(lengths[i], seedBase + i));
+        }
     }
 
     private static int[] lengths(int count, int length, int last) {
@@ -266,14 +274,8 @@ class UringDatagramFaultIntegrationTest {
             int[] toA = lengths(71, 600, 40);
             burst(socket, a, 0, toA);
             burst(socket, b, 1000, 1472, 1472, 1472, 1473);
-            java.util.List<byte[]> gotA = receive(client, toA.length);
-            for (int i = 0; i < toA.length; i++) {
-                assertThat(gotA.get(i)).as("datagram %d to a, in order", i).isEqualTo(Payloads.random(toA[i], i));
-            }
-            java.util.List<byte[]> gotB = receive(other, 4);
-            for (int i = 0; i < 4; i++) {
-                assertThat(gotB.get(i)).as("datagram %d to b", i).isEqualTo(Payloads.random(i < 3 ? 1472 : 1473, 1000 + i));
-            }
+            assertReceivesInOrder(client, 0, toA);
+            assertReceivesInOrder(other, 1000, 1472, 1472, 1472, 1473);
         }
         // a: 64 + 7 (two segmented sends); b: 3 (one), the 1473-byte one went alone.
         assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(3L, 74L);
@@ -289,10 +291,23 @@ class UringDatagramFaultIntegrationTest {
         InetSocketAddress a = (InetSocketAddress) client.getLocalSocketAddress();
         // A longer one after a shorter one, empty ones, one datagram alone: no segmented send.
         burst(socket, a, 0, 100, 200, 0, 0, 300);
-        java.util.List<byte[]> got = receive(client, 5);
-        int[] lengths = {100, 200, 0, 0, 300};
-        for (int i = 0; i < lengths.length; i++) {
-            assertThat(got.get(i)).isEqualTo(Payloads.random(lengths[i], i));
+        assertReceivesInOrder(client, 0, 100, 200, 0, 0, 300);
+        // Same length, alternating targets in one flush: no two neighbours share a target.
+        try (java.net.DatagramSocket other = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            other.setSoTimeout(5000);
+            InetSocketAddress b = (InetSocketAddress) other.getLocalSocketAddress();
+            Await.onReactor(reactor, () -> {
+                for (int i = 0; i < 6; i++) {
+                    assertThat(socket.send(i % 2 == 0 ? a : b, Payloads.random(300, 10 + i))).isTrue();
+                }
+                return null;
+            });
+            java.util.List<byte[]> toA = receive(client, 3);
+            java.util.List<byte[]> toB = receive(other, 3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(toA.get(i)).isEqualTo(Payloads.random(300, 10 + 2 * i));
+                assertThat(toB.get(i)).isEqualTo(Payloads.random(300, 11 + 2 * i));
+            }
         }
         assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(0L, 0L);
         closeAndAssertNothingLeaked(socket, echo);
@@ -316,10 +331,7 @@ class UringDatagramFaultIntegrationTest {
         assertThat(Await.onReactor(reactor, u::segmenting)).isFalse();
         assertThat(echo.errors).as("nothing lost, so nothing to report").isEmpty();
         burst(socket, a, 10, 500, 500, 500);
-        java.util.List<byte[]> after = receive(client, 3);
-        for (int i = 0; i < 3; i++) {
-            assertThat(after.get(i)).isEqualTo(Payloads.random(500, 10 + i));
-        }
+        assertReceivesInOrder(client, 10, 500, 500, 500);
         assertThat(Await.onReactor(reactor, u::segmentation)).as("only the refused one").containsExactly(1L, 5L);
         closeAndAssertNothingLeaked(socket, echo);
     }
@@ -359,13 +371,8 @@ class UringDatagramFaultIntegrationTest {
             int[] first = lengths(11, 1452, 100);
             burst(socket, to, 0, first);
             burst(socket, to, 100, 1453, 1453, 1453);
-            java.util.List<byte[]> got = receive(peer, 14);
-            for (int i = 0; i < 11; i++) {
-                assertThat(got.get(i)).as("datagram %d", i).isEqualTo(Payloads.random(first[i], i));
-            }
-            for (int i = 0; i < 3; i++) {
-                assertThat(got.get(11 + i)).isEqualTo(Payloads.random(1453, 100 + i));
-            }
+            assertReceivesInOrder(peer, 0, first);
+            assertReceivesInOrder(peer, 100, 1453, 1453, 1453);
         }
         assertThat(Await.onReactor(reactor, u::segmentation)).containsExactly(1L, 11L);
         assertThat(echo.errors).isEmpty();
