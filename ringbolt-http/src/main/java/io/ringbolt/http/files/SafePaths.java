@@ -22,10 +22,10 @@ public final class SafePaths {
      * a plain path below the root.
      */
     public static String relative(String rawRemainder) {
-        if (rawRemainder == null || rawRemainder.isEmpty()) {
+        if (rawRemainder == null) {
             return null;
         }
-        int plain = plainVerdict(rawRemainder);
+        int plain = plainVerdict(rawRemainder); // "" is refused there: one empty segment
         if (plain != NEEDS_DECODING) {
             return plain == PLAIN ? rawRemainder : null;
         }
